@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * Every identifier on the wire (users, ecosystems, sessions, handoffs, processes) is a
+ * lowercase RFC 9562 UUID. One format means one validator and no guessing at the boundary.
+ */
+export const Id = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    'expected a lowercase UUID',
+  )
+  .meta({ description: 'Lowercase RFC 9562 UUID', example: '5f0c8a4e-2b7d-4c61-9a3e-0d2f6b1c7e90' });
+export type Id = z.infer<typeof Id>;
+
+export const EMAIL_MAX_LENGTH = 254;
+
+/** Trimmed and lower-cased before it is checked, so lookups are case-insensitive. */
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(EMAIL_MAX_LENGTH)
+  .pipe(z.email())
+  .meta({ description: 'E-mail address (at most 254 characters)', example: 'ana.perez@example.com' });
+export type Email = z.infer<typeof Email>;
+
+export const Timestamp = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 date-time, UTC' });
+export type Timestamp = z.infer<typeof Timestamp>;
+
+export const Flow = z.enum(['technical-assistance', 'ecosystem-admin']);
+export type Flow = z.infer<typeof Flow>;
+
+/** Role of the end user in one ecosystem: "usuario administrador" or "usuario administrado". */
+export const Role = z.enum(['administrator', 'managed']);
+export type Role = z.infer<typeof Role>;
+
+export const Destination = z.enum(['store', 'web', 'app']);
+export type Destination = z.infer<typeof Destination>;
+
+/** The page a destination opens: admins land on the Web home, managed users on My Ecosystem. */
+export const DestinationPage = z.enum(['web-home', 'web-my-ecosystem', 'store', 'app']);
+export type DestinationPage = z.infer<typeof DestinationPage>;
+
+export const UserStatus = z.enum(['active', 'unconfirmed', 'disabled', 'locked']);
+export type UserStatus = z.infer<typeof UserStatus>;
+
+export const CodePurpose = z.enum(['agent', 'user']);
+export type CodePurpose = z.infer<typeof CodePurpose>;
+
+export const DEFAULT_CODE_DIGITS = 6;
+
+/** A one-time code of exactly `digits` ASCII digits: no spaces, no Unicode digits. */
+export function verificationCode(digits: number = DEFAULT_CODE_DIGITS) {
+  return z
+    .string()
+    .regex(new RegExp(`^[0-9]{${digits}}$`), `expected exactly ${digits} digits`)
+    .meta({ description: `One-time code of exactly ${digits} digits`, example: '0'.repeat(digits) });
+}
+export const VerificationCode = verificationCode();
+
+export const CANCEL_REASON_MIN = 3;
+export const CANCEL_REASON_MAX = 500;
+
+/**
+ * Control characters (including newlines), lone surrogates and bidirectional overrides are
+ * refused: the reason ends up in audit views, where they could forge lines or reorder text.
+ */
+const SAFE_TEXT = /^[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]*$/u;
+
+export const CancelReason = z
+  .string()
+  .trim()
+  .min(CANCEL_REASON_MIN, `the reason needs at least ${CANCEL_REASON_MIN} characters`)
+  .max(CANCEL_REASON_MAX, `the reason may have at most ${CANCEL_REASON_MAX} characters`)
+  .regex(SAFE_TEXT, 'the reason may not contain control characters')
+  .meta({ description: 'Why the agent cancels (3–500 characters, no control characters)' });
+export type CancelReason = z.infer<typeof CancelReason>;
+
+/** Opaque pagination cursor issued by the server. */
+export const Cursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,200}$/, 'malformed cursor')
+  .meta({ description: 'Opaque cursor from a previous page' });
+
+/** Handoff tokens: 128 bits or more, base64url. */
+export const HandoffToken = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{22,128}$/, 'malformed token')
+  .meta({ description: 'One-time handoff token (base64url)' });
+
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,128}$/, 'malformed idempotency key')
+  .meta({ description: 'Idempotency-Key header: a retried POST with the same key has one effect' });

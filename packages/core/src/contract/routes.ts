@@ -1,0 +1,209 @@
+import type { z } from 'zod';
+import {
+  AssistedSession,
+  CancelRequest,
+  CreateHandoffRequest,
+  CreateSessionRequest,
+  EmptyRequest,
+  Handoff,
+  HandoffParams,
+  HandoffStatus,
+  LookupRequest,
+  LookupResponse,
+  ProcessDetail,
+  ProcessListQuery,
+  ProcessPage,
+  ProcessParams,
+  RedeemHandoffRequest,
+  SelectEcosystemRequest,
+  SessionParams,
+  SupportSessionView,
+  VerifyCodeRequest,
+} from './api.js';
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST';
+  /** OpenAPI-style path template: `{name}` marks a parameter. */
+  readonly path: string;
+  readonly summary: string;
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  readonly response: z.ZodType;
+  readonly status: 200 | 201;
+  /** false only for the route the destination app calls with a handoff token. */
+  readonly agentAuth: boolean;
+}
+
+/**
+ * The HTTP API, once. The server mounts these, the client calls these, and the OpenAPI
+ * document is generated from these.
+ */
+export const routes = {
+  lookup: {
+    method: 'POST',
+    path: '/lookup',
+    summary: "Find an end user by e-mail: status, ecosystems with the user's role, eligibility for the flow",
+    body: LookupRequest,
+    response: LookupResponse,
+    status: 200,
+    agentAuth: true,
+  },
+  createSession: {
+    method: 'POST',
+    path: '/sessions',
+    summary: 'Open a support session owned by the calling agent',
+    body: CreateSessionRequest,
+    response: SupportSessionView,
+    status: 201,
+    agentAuth: true,
+  },
+  getSession: {
+    method: 'GET',
+    path: '/sessions/{sessionId}',
+    summary: 'Current step, ecosystem, attempts left, resend time and expiry',
+    params: SessionParams,
+    response: SupportSessionView,
+    status: 200,
+    agentAuth: true,
+  },
+  selectEcosystem: {
+    method: 'POST',
+    path: '/sessions/{sessionId}/ecosystem',
+    summary: 'Choose the ecosystem the support is about',
+    params: SessionParams,
+    body: SelectEcosystemRequest,
+    response: SupportSessionView,
+    status: 200,
+    agentAuth: true,
+  },
+  sendAgentCode: {
+    method: 'POST',
+    path: '/sessions/{sessionId}/agent-code',
+    summary: "Send (or resend) the internal verification code to the agent's e-mail",
+    params: SessionParams,
+    body: EmptyRequest,
+    response: SupportSessionView,
+    status: 200,
+    agentAuth: true,
+  },
+  verifyAgentCode: {
+    method: 'POST',
+    path: '/sessions/{sessionId}/agent-code/verify',
+    summary: "Check the agent's code",
+    params: SessionParams,
+    body: VerifyCodeRequest,
+    response: SupportSessionView,
+    status: 200,
+    agentAuth: true,
+  },
+  sendUserCode: {
+    method: 'POST',
+    path: '/sessions/{sessionId}/user-code',
+    summary: 'Send (or resend) the verification code to the person being supported',
+    params: SessionParams,
+    body: EmptyRequest,
+    response: SupportSessionView,
+    status: 200,
+    agentAuth: true,
+  },
+  verifyUserCode: {
+    method: 'POST',
+    path: '/sessions/{sessionId}/user-code/verify',
+    summary: 'Check the code the user read to the agent',
+    params: SessionParams,
+    body: VerifyCodeRequest,
+    response: SupportSessionView,
+    status: 200,
+    agentAuth: true,
+  },
+  createHandoff: {
+    method: 'POST',
+    path: '/sessions/{sessionId}/handoffs',
+    summary: 'Create a one-time link (Web, Store) or QR payload (App) into the user account',
+    params: SessionParams,
+    body: CreateHandoffRequest,
+    response: Handoff,
+    status: 201,
+    agentAuth: true,
+  },
+  getHandoff: {
+    method: 'GET',
+    path: '/sessions/{sessionId}/handoffs/{handoffId}',
+    summary: 'Whether a handoff was claimed',
+    params: HandoffParams,
+    response: HandoffStatus,
+    status: 200,
+    agentAuth: true,
+  },
+  touch: {
+    method: 'POST',
+    path: '/sessions/{sessionId}/activity',
+    summary: '"I\'m still here": record activity so the session does not expire',
+    params: SessionParams,
+    body: EmptyRequest,
+    response: SupportSessionView,
+    status: 200,
+    agentAuth: true,
+  },
+  cancel: {
+    method: 'POST',
+    path: '/sessions/{sessionId}/cancel',
+    summary: 'Cancel with a required reason; revokes codes and handoffs',
+    params: SessionParams,
+    body: CancelRequest,
+    response: SupportSessionView,
+    status: 200,
+    agentAuth: true,
+  },
+  complete: {
+    method: 'POST',
+    path: '/sessions/{sessionId}/complete',
+    summary: 'Close a verified session as done; revokes its pending handoffs',
+    params: SessionParams,
+    body: EmptyRequest,
+    response: SupportSessionView,
+    status: 200,
+    agentAuth: true,
+  },
+  listProcesses: {
+    method: 'GET',
+    path: '/sessions/{sessionId}/processes',
+    summary: "The verified successor's processes, newest first, by cursor",
+    params: SessionParams,
+    query: ProcessListQuery,
+    response: ProcessPage,
+    status: 200,
+    agentAuth: true,
+  },
+  getProcess: {
+    method: 'GET',
+    path: '/sessions/{sessionId}/processes/{processId}',
+    summary: "One process's detail: status, dates, reason, who decided",
+    params: ProcessParams,
+    response: ProcessDetail,
+    status: 200,
+    agentAuth: true,
+  },
+  redeemHandoff: {
+    method: 'POST',
+    path: '/handoffs/redeem',
+    summary: 'Called by the destination app with the one-time token: returns the assisted session',
+    body: RedeemHandoffRequest,
+    response: AssistedSession,
+    status: 200,
+    agentAuth: false,
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof routes;
+export type RouteResponse<N extends RouteName> = z.output<(typeof routes)[N]['response']>;
+
+/** Fills a path template: `/sessions/{sessionId}` + `{ sessionId }` → `/sessions/…`. */
+export function routePath(template: string, params: Readonly<Record<string, string>> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+}

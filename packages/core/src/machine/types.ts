@@ -1,0 +1,131 @@
+import type {
+  CreateSessionRequest,
+  Handoff,
+  HandoffState,
+  HandoffStatus,
+  LookupRequest,
+  LookupResponse,
+  ProcessDetail,
+  ProcessListQuery,
+  ProcessPage,
+  ProcessSummary,
+  SupportSessionView,
+} from '../contract/api.js';
+import type { ErrorCode } from '../contract/errors.js';
+import type { CodePurpose, Destination, Flow } from '../contract/primitives.js';
+
+/** What every service call receives: a signal to abort it and, for commands, an idempotency key. */
+export interface CallOptions {
+  readonly signal: AbortSignal;
+  /** Stable across retries of one command, so a repeated POST has one effect on the server. */
+  readonly idempotencyKey?: string;
+}
+
+/**
+ * The I/O the support flow needs. The elements implement it over HTTP; a backend can
+ * implement it by calling the server's services directly. Failures reject with a
+ * `SupportError` carrying a contract error code.
+ */
+export interface SupportServices {
+  lookup(request: LookupRequest, options: CallOptions): Promise<LookupResponse>;
+  createSession(request: CreateSessionRequest, options: CallOptions): Promise<SupportSessionView>;
+  getSession(sessionId: string, options: CallOptions): Promise<SupportSessionView>;
+  selectEcosystem(sessionId: string, ecosystemId: string, options: CallOptions): Promise<SupportSessionView>;
+  sendCode(sessionId: string, purpose: CodePurpose, options: CallOptions): Promise<SupportSessionView>;
+  verifyCode(
+    sessionId: string,
+    purpose: CodePurpose,
+    code: string,
+    options: CallOptions,
+  ): Promise<SupportSessionView>;
+  createHandoff(sessionId: string, destination: Destination, options: CallOptions): Promise<Handoff>;
+  getHandoff(sessionId: string, handoffId: string, options: CallOptions): Promise<HandoffStatus>;
+  touch(sessionId: string, options: CallOptions): Promise<SupportSessionView>;
+  cancel(sessionId: string, reason: string, options: CallOptions): Promise<SupportSessionView>;
+  complete(sessionId: string, options: CallOptions): Promise<SupportSessionView>;
+  listProcesses(sessionId: string, query: ProcessListQuery, options: CallOptions): Promise<ProcessPage>;
+  getProcess(sessionId: string, processId: string, options: CallOptions): Promise<ProcessDetail>;
+}
+
+export interface FlowError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly attemptsLeft?: number;
+  readonly retryAfterSeconds?: number;
+}
+
+export interface SupportContext {
+  readonly flow: Flow;
+  readonly codeDigits: number;
+  email: string | null;
+  lookup: LookupResponse | null;
+  session: SupportSessionView | null;
+  /** Local clock (ms) when `session` arrived: with `session.serverTime` it corrects clock skew. */
+  sessionReceivedAt: number;
+  /** Set only by a successful verify of each code; the client never trusts a step it did not see pass. */
+  verified: { agent: boolean; user: boolean };
+  error: FlowError | null;
+  /** The code being checked; kept only until the check answers. */
+  pendingCode: string | null;
+  pendingDestination: Destination | null;
+  handoff: Handoff | null;
+  handoffReceivedAt: number;
+  handoffState: HandoffState | null;
+  processes: {
+    ecosystemId: string | null;
+    items: ProcessSummary[];
+    nextCursor: string | null;
+    total: number;
+  };
+  pendingProcessId: string | null;
+  processDetail: ProcessDetail | null;
+  cancelReason: string | null;
+  /** Idempotency key of the command in flight; kept when a modal interrupts and history resumes it. */
+  requestKey: string;
+}
+
+export type SupportEvent =
+  | { type: 'EMAIL.SUBMIT'; email: string }
+  | { type: 'EMAIL.EDIT' }
+  | { type: 'START' }
+  | { type: 'ECOSYSTEM.SELECT'; ecosystemId: string }
+  | { type: 'CODE.SEND' }
+  | { type: 'CODE.RESEND' }
+  | { type: 'CODE.SUBMIT'; code: string }
+  | { type: 'DESTINATION.OPEN'; destination: Destination }
+  | { type: 'QR.REGENERATE' }
+  | { type: 'BACK' }
+  | { type: 'FINISH' }
+  | { type: 'RETRY' }
+  | { type: 'PROCESS.OPEN'; processId: string }
+  | { type: 'PROCESS.CLOSE' }
+  | { type: 'PROCESSES.MORE' }
+  | { type: 'ACTIVITY.ECOSYSTEM'; ecosystemId: string }
+  | { type: 'CANCEL' }
+  | { type: 'CANCEL.DISMISS' }
+  | { type: 'CANCEL.CONFIRM'; reason: string }
+  | { type: 'STILL_HERE' }
+  // Sent by the timer and watcher actors.
+  | { type: 'IDLE.WARN' }
+  | { type: 'IDLE.DEADLINE' }
+  | { type: 'COUNTDOWN.DONE' }
+  | { type: 'HANDOFF.CLAIMED' }
+  | { type: 'HANDOFF.EXPIRED' }
+  | { type: 'SESSION.REFRESHED' };
+
+export interface SupportInput {
+  flow: Flow;
+  /** Digits of a well-formed code; the server has the last word. */
+  codeDigits?: number;
+}
+
+/** What the session-returning actors output: the view and the local time it arrived. */
+export interface SessionResult {
+  session: SupportSessionView;
+  receivedAt: number;
+}
+
+export interface HandoffResult {
+  handoff: Handoff;
+  receivedAt: number;
+}
