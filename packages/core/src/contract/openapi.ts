@@ -4,19 +4,36 @@ import { type RouteSpec, routes } from './routes.js';
 
 type JsonSchema = Record<string, unknown>;
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
+/**
+ * Converts a schema; named schemas (`.meta({ id })`) that zod puts in `$defs` are hoisted
+ * into `components` and referenced from there, so each appears once in the document.
+ */
+function jsonSchema(
+  schema: z.ZodType,
+  io: 'input' | 'output',
+  components: Record<string, JsonSchema>,
+): JsonSchema {
+  const {
+    $schema: _schema,
+    $defs,
+    ...rest
+  } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema & {
+    $defs?: Record<string, JsonSchema>;
+  };
+  const relink = (value: JsonSchema): JsonSchema =>
+    JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
+  for (const [id, def] of Object.entries($defs ?? {})) components[id] ??= relink(def);
+  return relink(rest);
 }
 
-function parameters(route: RouteSpec): JsonSchema[] {
+function parameters(route: RouteSpec, components: Record<string, JsonSchema>): JsonSchema[] {
   const list: JsonSchema[] = [];
   for (const [where, schema] of [
     ['path', route.params],
     ['query', route.query],
   ] as const) {
     if (!schema) continue;
-    const object = jsonSchema(schema, 'input') as {
+    const object = jsonSchema(schema, 'input', components) as {
       properties?: Record<string, JsonSchema>;
       required?: string[];
     };
@@ -35,21 +52,22 @@ const errorResponse = {
 /** OpenAPI 3.1 document generated from the same zod schemas the server validates with. */
 export function buildOpenApiDocument(options: { serverUrl?: string; version?: string } = {}): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
+  const components: Record<string, JsonSchema> = {};
+  const errorStatuses = [...new Set<number>(Object.values(ERROR_STATUS))].sort();
   for (const [operationId, route] of Object.entries(routes) as [string, RouteSpec][]) {
-    const errorCodes = new Set<number>(Object.values(ERROR_STATUS));
     const responses: Record<string, JsonSchema> = {
       [route.status]: {
         description: 'OK',
-        content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
+        content: { 'application/json': { schema: jsonSchema(route.response, 'output', components) } },
       },
     };
-    for (const status of [...errorCodes].sort()) responses[status] = errorResponse;
+    for (const status of errorStatuses) responses[status] = errorResponse;
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, JsonSchema>)[route.method.toLowerCase()] = {
       operationId,
       summary: route.summary,
       parameters: [
-        ...parameters(route),
+        ...parameters(route, components),
         ...(route.method === 'POST'
           ? [
               {
@@ -65,7 +83,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+              content: { 'application/json': { schema: jsonSchema(route.body, 'input', components) } },
             },
           }
         : {}),
@@ -84,7 +102,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     paths,
     components: {
-      schemas: { ApiError: jsonSchema(ApiErrorBody, 'output') },
+      schemas: { ...components, ApiError: jsonSchema(ApiErrorBody, 'output', components) },
       securitySchemes: { agentToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   };

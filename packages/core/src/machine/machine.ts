@@ -238,7 +238,7 @@ export const supportMachine = setup({
           guard: 'emailWellFormed',
           target: '.searching',
           actions: [
-            assign({ email: ({ event }) => event.email, lookup: null }),
+            assign({ email: ({ event }) => Email.parse(event.email), lookup: null }),
             'clearError',
             'newRequestKey',
           ],

@@ -1,0 +1,230 @@
+/**
+ * Both flows run to their end through the facade, headless in Node, with the in-memory
+ * server standing in for HTTP — the way a backend team would drive the kit.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSupportFlow, type SupportFlow, type SupportFlowState } from '../src/index.js';
+import { IDS, PROCESS, T0 } from './fixtures.js';
+import { createInMemoryServices } from './in-memory-services.js';
+
+let flows: SupportFlow[] = [];
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+});
+afterEach(() => {
+  for (const flow of flows) flow.stop();
+  flows = [];
+  vi.useRealTimers();
+});
+
+function setup(kind: 'technical-assistance' | 'ecosystem-admin', user?: 'active' | 'disabled') {
+  const server = createInMemoryServices({ now: () => Date.now(), ...(user ? { flowUser: user } : {}) });
+  const flow = createSupportFlow({
+    flow: kind,
+    services: server.services,
+    now: () => Date.now(),
+    handoffPollMs: 1000,
+  });
+  flows.push(flow);
+  flow.start();
+  return { server, flow };
+}
+
+/** Lets pending promises settle and the machine react, without advancing the clock. */
+async function settle(
+  flow: SupportFlow,
+  until?: (state: SupportFlowState) => boolean,
+): Promise<SupportFlowState> {
+  for (let i = 0; i < 50; i++) {
+    await vi.advanceTimersByTimeAsync(0);
+    if (!flow.state.pending && (!until || until(flow.state))) return flow.state;
+  }
+  throw new Error(`flow did not settle; view=${flow.state.view}`);
+}
+
+async function lookupAndStart(flow: SupportFlow) {
+  flow.submitEmail('  Ana.Perez@Example.com ');
+  expect((await settle(flow)).lookupPhase).toBe('found');
+  expect(flow.state.allowed.has('startVerification')).toBe(true);
+  flow.startVerification();
+  await settle(flow);
+}
+
+async function passCode(
+  flow: SupportFlow,
+  server: ReturnType<typeof setup>['server'],
+  purpose: 'agent' | 'user',
+) {
+  expect(flow.state.view).toBe(purpose === 'agent' ? 'agentCode' : 'userCode');
+  expect(flow.state.codePhase).toBe('prompt');
+  flow.sendCode();
+  expect((await settle(flow)).codePhase).toBe('awaiting');
+  expect(flow.state.session?.code?.attemptsLeft).toBe(5);
+  flow.submitCode(server.lastCode(purpose));
+  await settle(flow);
+}
+
+describe('Technical Assistance, headless', () => {
+  it('runs from lookup to a claimed QR and completion for an administrator', async () => {
+    const { server, flow } = setup('technical-assistance');
+    await lookupAndStart(flow);
+    expect(flow.state.view).toBe('ecosystem');
+    flow.selectEcosystem(IDS.ecoAdmin);
+    await settle(flow);
+    await passCode(flow, server, 'agent');
+    await passCode(flow, server, 'user');
+    expect(flow.state.view).toBe('destinations');
+    expect(flow.state.destinations).toEqual(['store', 'web', 'app']);
+
+    flow.openDestination('web');
+    expect((await settle(flow)).view).toBe('handoffReady');
+    expect(flow.state.handoff?.page).toBe('web-home');
+    flow.back();
+    flow.openDestination('app');
+    expect((await settle(flow)).view).toBe('qr');
+    expect(flow.state.qrPhase).toBe('waiting');
+    server.claim(flow.state.handoff?.id ?? '');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await settle(flow)).qrPhase).toBe('claimed');
+
+    flow.finish();
+    expect((await settle(flow)).view).toBe('completed');
+    expect(flow.state.done).toBe(true);
+    expect(server.calls).toEqual([
+      'lookup',
+      'createSession',
+      'selectEcosystem',
+      'sendCode:agent',
+      'verifyCode:agent',
+      'sendCode:user',
+      'verifyCode:user',
+      'createHandoff:web',
+      'createHandoff:app',
+      'complete',
+    ]);
+  });
+
+  it('offers a managed user only Web (My Ecosystem) and App', async () => {
+    const { server, flow } = setup('technical-assistance');
+    await lookupAndStart(flow);
+    flow.selectEcosystem(IDS.ecoManaged);
+    await settle(flow);
+    await passCode(flow, server, 'agent');
+    await passCode(flow, server, 'user');
+    expect(flow.state.destinations).toEqual(['web', 'app']);
+    flow.openDestination('store');
+    await settle(flow);
+    expect(server.calls).not.toContain('createHandoff:store');
+    flow.openDestination('web');
+    expect((await settle(flow)).handoff?.page).toBe('web-my-ecosystem');
+  });
+
+  it('shows attempts left after a wrong code and locks out after five', async () => {
+    const { server, flow } = setup('technical-assistance');
+    await lookupAndStart(flow);
+    flow.selectEcosystem(IDS.ecoAdmin);
+    await settle(flow);
+    flow.sendCode();
+    await settle(flow);
+    const wrong = server.lastCode('agent') === '000000' ? '111111' : '000000';
+    for (let left = 4; left >= 1; left--) {
+      flow.submitCode(wrong);
+      await settle(flow);
+      expect(flow.state.error?.code).toBe('code_invalid');
+      expect(flow.state.session?.code?.attemptsLeft).toBe(left);
+    }
+    flow.submitCode(wrong);
+    expect((await settle(flow)).view).toBe('lockedOut');
+  });
+
+  it('offers resend only after the cooldown', async () => {
+    const { flow } = setup('technical-assistance');
+    await lookupAndStart(flow);
+    flow.selectEcosystem(IDS.ecoAdmin);
+    await settle(flow);
+    flow.sendCode();
+    await settle(flow);
+    expect(flow.state.allowed.has('resendCode')).toBe(false);
+    expect(flow.state.deadlines.resendAvailableAt).toBe(Date.now() + 30_000);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(flow.state.allowed.has('resendCode')).toBe(true);
+  });
+
+  it('does not start for a user whose status forbids it, and says why', async () => {
+    const { flow } = setup('technical-assistance', 'disabled');
+    flow.submitEmail('ana.perez@example.com');
+    const state = await settle(flow);
+    expect(state.lookup).toMatchObject({
+      found: true,
+      eligible: false,
+      ineligibleReason: 'account_disabled',
+    });
+    expect(state.allowed.has('startVerification')).toBe(false);
+  });
+
+  it('cancel needs a reason, dismiss returns to the step, confirm cancels on the server', async () => {
+    const { server, flow } = setup('technical-assistance');
+    await lookupAndStart(flow);
+    flow.selectEcosystem(IDS.ecoAdmin);
+    await settle(flow);
+    flow.sendCode();
+    await settle(flow);
+    flow.requestCancel();
+    expect(flow.state.cancelModal.open).toBe(true);
+    expect(flow.state.view).toBe('agentCode');
+    flow.confirmCancel('  ');
+    expect(flow.state.cancelModal.open).toBe(true);
+    flow.dismissCancel();
+    expect(flow.state.cancelModal.open).toBe(false);
+    expect(flow.state.view).toBe('agentCode');
+    expect(flow.state.codePhase).toBe('awaiting');
+    flow.requestCancel();
+    flow.confirmCancel('The user hung up');
+    expect((await settle(flow)).view).toBe('cancelled');
+    expect(server.calls).toContain('cancel:The user hung up');
+  });
+
+  it('warns before the idle limit, extends on "I\'m still here", and expires when the server says so', async () => {
+    const { server, flow } = setup('technical-assistance');
+    await lookupAndStart(flow);
+    await vi.advanceTimersByTimeAsync(840_000);
+    expect(flow.state.inactivityWarning).toBe(true);
+    flow.stillHere();
+    await settle(flow);
+    expect(flow.state.inactivityWarning).toBe(false);
+    expect(server.calls).toContain('touch');
+    await vi.advanceTimersByTimeAsync(840_000);
+    expect(flow.state.inactivityWarning).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect((await settle(flow)).view).toBe('expired');
+  });
+});
+
+describe('Ecosystem Admin, headless', () => {
+  it('verifies the successor first, then ecosystem and agent, and shows the activity with details', async () => {
+    const { server, flow } = setup('ecosystem-admin');
+    await lookupAndStart(flow);
+    await passCode(flow, server, 'user');
+    expect(flow.state.view).toBe('ecosystem');
+    flow.selectEcosystem(IDS.ecoAdmin); // not inherited: refused by the rule
+    expect(flow.state.view).toBe('ecosystem');
+    flow.selectEcosystem(IDS.ecoInherited);
+    await settle(flow);
+    await passCode(flow, server, 'agent');
+    const activity = await settle(flow, (s) => s.activityPhase === 'ready');
+    expect(activity.view).toBe('activity');
+    expect(activity.processes.items.map((p) => p.title)).toEqual([PROCESS.title]);
+    expect(activity.processes.hasMore).toBe(true);
+    flow.loadMoreProcesses();
+    expect((await settle(flow)).processes.items).toHaveLength(2);
+    flow.openProcess(PROCESS.id);
+    const detail = await settle(flow);
+    expect(detail.processDetailOpen).toBe(true);
+    expect(detail.processDetail?.reason).toBe('The identity document had expired.');
+    flow.closeProcess();
+    expect(flow.state.processDetailOpen).toBe(false);
+    flow.finish();
+    expect((await settle(flow)).view).toBe('completed');
+  });
+});
