@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   CancelReason,
   CodePurpose,
   Cursor,
   Destination,
   DestinationPage,
+  doc,
   Email,
   Flow,
   HandoffToken,
@@ -18,9 +19,17 @@ import {
 
 // ───────────────────────────── lookup ─────────────────────────────
 
-export const EcosystemMembership = z
-  .object({ id: Id, name: z.string().min(1).max(200), role: Role, inherited: z.boolean() })
-  .meta({ id: 'EcosystemMembership', description: '`inherited` marks an ecosystem received as successor' });
+const text = (max: number) => z.string().check(z.maxLength(max));
+const name = () => z.string().check(z.minLength(1), z.maxLength(200));
+const count = () => z.int().check(z.gte(0));
+
+export const EcosystemMembership = doc(
+  z.object({ id: Id, name: name(), role: Role, inherited: z.boolean() }),
+  {
+    id: 'EcosystemMembership',
+    description: '`inherited` marks an ecosystem received as successor',
+  },
+);
 export type EcosystemMembership = z.infer<typeof EcosystemMembership>;
 
 export const IneligibleReason = z.enum([
@@ -32,31 +41,33 @@ export const IneligibleReason = z.enum([
 ]);
 export type IneligibleReason = z.infer<typeof IneligibleReason>;
 
-export const UserSummary = z
-  .object({
+export const UserSummary = doc(
+  z.object({
     id: Id,
-    name: z.string().min(1).max(200),
+    name: name(),
     email: Email,
     status: UserStatus,
-    ecosystems: z.array(EcosystemMembership).max(500),
-  })
-  .meta({ id: 'UserSummary' });
+    ecosystems: z.array(EcosystemMembership).check(z.maxLength(500)),
+  }),
+  { id: 'UserSummary' },
+);
 export type UserSummary = z.infer<typeof UserSummary>;
 
-export const LookupRequest = z.strictObject({ email: Email, flow: Flow }).meta({ id: 'LookupRequest' });
+export const LookupRequest = doc(z.strictObject({ email: Email, flow: Flow }), { id: 'LookupRequest' });
 export type LookupRequest = z.infer<typeof LookupRequest>;
 
-export const LookupResponse = z
-  .discriminatedUnion('found', [
+export const LookupResponse = doc(
+  z.discriminatedUnion('found', [
     z.object({ found: z.literal(false) }),
     z.object({
       found: z.literal(true),
       user: UserSummary,
       eligible: z.boolean(),
-      ineligibleReason: IneligibleReason.nullable(),
+      ineligibleReason: z.nullable(IneligibleReason),
     }),
-  ])
-  .meta({ id: 'LookupResponse' });
+  ]),
+  { id: 'LookupResponse' },
+);
 export type LookupResponse = z.infer<typeof LookupResponse>;
 
 // ───────────────────────────── sessions ─────────────────────────────
@@ -77,30 +88,31 @@ export const SessionStep = z.enum([
 ]);
 export type SessionStep = z.infer<typeof SessionStep>;
 
-export const CodeChallenge = z
-  .object({
+export const CodeChallenge = doc(
+  z.object({
     purpose: CodePurpose,
-    sentTo: z.string().max(300).meta({ description: 'Masked address the code went to' }),
+    sentTo: doc(text(300), { description: 'Masked address the code went to' }),
     sentAt: Timestamp,
     expiresAt: Timestamp,
-    attemptsLeft: z.int().min(0),
-    resendsLeft: z.int().min(0),
+    attemptsLeft: count(),
+    resendsLeft: count(),
     resendAvailableAt: Timestamp,
-  })
-  .meta({ id: 'CodeChallenge' });
+  }),
+  { id: 'CodeChallenge' },
+);
 export type CodeChallenge = z.infer<typeof CodeChallenge>;
 
-export const SupportSessionView = z
-  .object({
+export const SupportSessionView = doc(
+  z.object({
     id: Id,
     flow: Flow,
     step: SessionStep,
-    user: z.object({ id: Id, name: z.string().max(200), email: Email }),
-    ecosystems: z.array(EcosystemMembership).max(500),
-    ecosystemId: Id.nullable(),
-    role: Role.nullable(),
+    user: z.object({ id: Id, name: text(200), email: Email }),
+    ecosystems: z.array(EcosystemMembership).check(z.maxLength(500)),
+    ecosystemId: z.nullable(Id),
+    role: z.nullable(Role),
     /** The code of the current step once one was sent; null before the first send. */
-    code: CodeChallenge.nullable(),
+    code: z.nullable(CodeChallenge),
     /** Where the agent may take the user; empty until both sides are verified. */
     destinations: z.array(Destination),
     createdAt: Timestamp,
@@ -110,89 +122,93 @@ export const SupportSessionView = z
     /** When the agent should be warned that the session is about to expire. */
     warnAt: Timestamp,
     absoluteExpiresAt: Timestamp,
-    closedAt: Timestamp.nullable(),
+    closedAt: z.nullable(Timestamp),
     /** The server's clock when it answered, so clients can correct their own clock's skew. */
     serverTime: Timestamp,
-  })
-  .meta({ id: 'SupportSession' });
+  }),
+  { id: 'SupportSession' },
+);
 export type SupportSessionView = z.infer<typeof SupportSessionView>;
 
-export const CreateSessionRequest = z
-  .strictObject({ flow: Flow, userId: Id })
-  .meta({ id: 'CreateSessionRequest' });
+export const CreateSessionRequest = doc(z.strictObject({ flow: Flow, userId: Id }), {
+  id: 'CreateSessionRequest',
+});
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
-export const SelectEcosystemRequest = z
-  .strictObject({ ecosystemId: Id })
-  .meta({ id: 'SelectEcosystemRequest' });
+export const SelectEcosystemRequest = doc(z.strictObject({ ecosystemId: Id }), {
+  id: 'SelectEcosystemRequest',
+});
 export type SelectEcosystemRequest = z.infer<typeof SelectEcosystemRequest>;
 
-export const EmptyRequest = z.strictObject({}).meta({ id: 'EmptyRequest' });
+export const EmptyRequest = doc(z.strictObject({}), { id: 'EmptyRequest' });
 export type EmptyRequest = z.infer<typeof EmptyRequest>;
 
 export function verifyCodeRequest(digits?: number) {
   return z.strictObject({ code: digits === undefined ? VerificationCode : verificationCode(digits) });
 }
-export const VerifyCodeRequest = verifyCodeRequest().meta({ id: 'VerifyCodeRequest' });
+export const VerifyCodeRequest = doc(verifyCodeRequest(), { id: 'VerifyCodeRequest' });
 export type VerifyCodeRequest = z.infer<typeof VerifyCodeRequest>;
 
-export const CancelRequest = z.strictObject({ reason: CancelReason }).meta({ id: 'CancelRequest' });
+export const CancelRequest = doc(z.strictObject({ reason: CancelReason }), { id: 'CancelRequest' });
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
 // ───────────────────────────── handoffs ─────────────────────────────
 
-export const CreateHandoffRequest = z
-  .strictObject({ destination: Destination })
-  .meta({ id: 'CreateHandoffRequest' });
+export const CreateHandoffRequest = doc(z.strictObject({ destination: Destination }), {
+  id: 'CreateHandoffRequest',
+});
 export type CreateHandoffRequest = z.infer<typeof CreateHandoffRequest>;
 
-export const Handoff = z
-  .object({
+export const Handoff = doc(
+  z.object({
     id: Id,
     destination: Destination,
     page: DestinationPage,
     /** Link to open (Web/Store) or to encode in the QR (App); the token travels in the fragment. */
-    link: z.url().max(2048),
+    link: z.url().check(z.maxLength(2048)),
     expiresAt: Timestamp,
     /** Seconds until the link expires (RFC 8628 style), independent of clock skew. */
-    expiresIn: z.int().min(0),
-  })
-  .meta({ id: 'Handoff' });
+    expiresIn: count(),
+  }),
+  { id: 'Handoff' },
+);
 export type Handoff = z.infer<typeof Handoff>;
 
 export const HandoffState = z.enum(['pending', 'claimed', 'expired', 'revoked']);
 export type HandoffState = z.infer<typeof HandoffState>;
 
-export const HandoffStatus = z
-  .object({
+export const HandoffStatus = doc(
+  z.object({
     id: Id,
     destination: Destination,
     page: DestinationPage,
     state: HandoffState,
     expiresAt: Timestamp,
-    claimedAt: Timestamp.nullable(),
-  })
-  .meta({ id: 'HandoffStatus' });
+    claimedAt: z.nullable(Timestamp),
+  }),
+  { id: 'HandoffStatus' },
+);
 export type HandoffStatus = z.infer<typeof HandoffStatus>;
 
-export const RedeemHandoffRequest = z
-  .strictObject({ token: HandoffToken })
-  .meta({ id: 'RedeemHandoffRequest' });
+export const RedeemHandoffRequest = doc(z.strictObject({ token: HandoffToken }), {
+  id: 'RedeemHandoffRequest',
+});
 export type RedeemHandoffRequest = z.infer<typeof RedeemHandoffRequest>;
 
-export const AssistedSession = z
-  .object({
-    accessToken: z.string().min(1).max(8192),
+export const AssistedSession = doc(
+  z.object({
+    accessToken: z.string().check(z.minLength(1), z.maxLength(8192)),
     tokenType: z.literal('Bearer'),
     expiresAt: Timestamp,
-    user: z.object({ id: Id, name: z.string().max(200), email: Email }),
-    ecosystem: z.object({ id: Id, name: z.string().max(200) }),
+    user: z.object({ id: Id, name: text(200), email: Email }),
+    ecosystem: z.object({ id: Id, name: text(200) }),
     role: Role,
     destination: Destination,
     page: DestinationPage,
-    assistedBy: z.object({ id: Id, name: z.string().max(200), email: Email }),
-  })
-  .meta({ id: 'AssistedSession' });
+    assistedBy: z.object({ id: Id, name: text(200), email: Email }),
+  }),
+  { id: 'AssistedSession' },
+);
 export type AssistedSession = z.infer<typeof AssistedSession>;
 
 // ───────────────────────────── successor activity ─────────────────────────────
@@ -203,41 +219,47 @@ export type ProcessKind = z.infer<typeof ProcessKind>;
 export const ProcessStatus = z.enum(['pending', 'in_review', 'approved', 'rejected']);
 export type ProcessStatus = z.infer<typeof ProcessStatus>;
 
-export const ProcessSummary = z
-  .object({
-    id: Id,
-    ecosystemId: Id,
-    kind: ProcessKind,
-    title: z.string().max(300),
-    status: ProcessStatus,
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  })
-  .meta({ id: 'ProcessSummary' });
+const processSummaryShape = {
+  id: Id,
+  ecosystemId: Id,
+  kind: ProcessKind,
+  title: text(300),
+  status: ProcessStatus,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+};
+
+export const ProcessSummary = doc(z.object(processSummaryShape), { id: 'ProcessSummary' });
 export type ProcessSummary = z.infer<typeof ProcessSummary>;
 
-export const ProcessDetail = ProcessSummary.extend({
-  detail: z.string().max(2000),
-  reason: z.string().max(2000).nullable(),
-  decidedBy: z.string().max(200).nullable(),
-  decidedAt: Timestamp.nullable(),
-}).meta({ id: 'ProcessDetail' });
+export const ProcessDetail = doc(
+  z.object({
+    ...processSummaryShape,
+    detail: text(2000),
+    reason: z.nullable(text(2000)),
+    decidedBy: z.nullable(text(200)),
+    decidedAt: z.nullable(Timestamp),
+  }),
+  { id: 'ProcessDetail' },
+);
 export type ProcessDetail = z.infer<typeof ProcessDetail>;
 
 export const PROCESS_PAGE_MAX = 100;
 
-export const ProcessListQuery = z
-  .strictObject({
-    ecosystemId: Id.optional(),
-    cursor: Cursor.optional(),
-    limit: z.coerce.number().int().min(1).max(PROCESS_PAGE_MAX).optional(),
-  })
-  .meta({ id: 'ProcessListQuery' });
+export const ProcessListQuery = doc(
+  z.strictObject({
+    ecosystemId: z.optional(Id),
+    cursor: z.optional(Cursor),
+    limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(PROCESS_PAGE_MAX))),
+  }),
+  { id: 'ProcessListQuery' },
+);
 export type ProcessListQuery = z.infer<typeof ProcessListQuery>;
 
-export const ProcessPage = z
-  .object({ items: z.array(ProcessSummary), nextCursor: Cursor.nullable(), total: z.int().min(0) })
-  .meta({ id: 'ProcessPage' });
+export const ProcessPage = doc(
+  z.object({ items: z.array(ProcessSummary), nextCursor: z.nullable(Cursor), total: count() }),
+  { id: 'ProcessPage' },
+);
 export type ProcessPage = z.infer<typeof ProcessPage>;
 
 // ───────────────────────────── path parameters ─────────────────────────────

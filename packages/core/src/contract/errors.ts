@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { doc } from './primitives.js';
 
 /** Stable error codes. Clients branch on these, never on messages. */
 export const ErrorCode = z.enum([
@@ -53,27 +54,29 @@ export const TERMINAL_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'code_locked',
 ]);
 
-export const ErrorDetails = z
-  .object({
-    attemptsLeft: z.int().min(0).optional(),
-    retryAfterSeconds: z.int().min(0).optional(),
-    issues: z
-      .array(z.object({ path: z.string().max(200), message: z.string().max(300) }))
-      .max(20)
-      .optional(),
-  })
-  .strict();
+export const ErrorDetails = z.strictObject({
+  attemptsLeft: z.optional(z.int().check(z.gte(0))),
+  retryAfterSeconds: z.optional(z.int().check(z.gte(0))),
+  issues: z.optional(
+    z
+      .array(
+        z.object({ path: z.string().check(z.maxLength(200)), message: z.string().check(z.maxLength(300)) }),
+      )
+      .check(z.maxLength(20)),
+  ),
+});
 export type ErrorDetails = z.infer<typeof ErrorDetails>;
 
-export const ApiErrorBody = z
-  .object({
+export const ApiErrorBody = doc(
+  z.object({
     error: z.object({
       code: ErrorCode,
-      message: z.string().max(500),
-      details: ErrorDetails.optional(),
+      message: z.string().check(z.maxLength(500)),
+      details: z.optional(ErrorDetails),
     }),
-  })
-  .meta({ id: 'ApiError' });
+  }),
+  { id: 'ApiError' },
+);
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 /** The typed error both the client and the server throw; it serialises to `ApiErrorBody`. */

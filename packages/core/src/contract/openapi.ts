@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ApiErrorBody, ERROR_STATUS, type ErrorCode } from './errors.js';
 import { type RouteSpec, routes } from './routes.js';
 
@@ -9,7 +9,7 @@ type JsonSchema = Record<string, unknown>;
  * into `components` and referenced from there, so each appears once in the document.
  */
 function jsonSchema(
-  schema: z.ZodType,
+  schema: z.ZodMiniType,
   io: 'input' | 'output',
   components: Record<string, JsonSchema>,
 ): JsonSchema {

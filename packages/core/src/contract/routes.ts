@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   AssistedSession,
   CancelRequest,
@@ -26,10 +26,10 @@ export interface RouteSpec {
   /** OpenAPI-style path template: `{name}` marks a parameter. */
   readonly path: string;
   readonly summary: string;
-  readonly params?: z.ZodType;
-  readonly query?: z.ZodType;
-  readonly body?: z.ZodType;
-  readonly response: z.ZodType;
+  readonly params?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
+  readonly body?: z.ZodMiniType;
+  readonly response: z.ZodMiniType;
   readonly status: 200 | 201;
   /** false only for the route the destination app calls with a handoff token. */
   readonly agentAuth: boolean;
