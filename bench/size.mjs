@@ -83,7 +83,7 @@ const kitEntries = [
 for (const [name, source, dir] of kitEntries) {
   if (!existsSync(dir)) continue;
   try {
-    ours.push(await measure(name, source, { resolveDir: dir, conditions: ['@waizant/source'] }));
+    ours.push(await measure(name, source, { resolveDir: dir, conditions: ['@waizant/source', 'module'] }));
   } catch (error) {
     console.error(`could not bundle ${name}: ${error.message}`);
   }
