@@ -282,8 +282,11 @@ export class WaizantSupportFlow extends LitElement {
   private async renderQr(link: string): Promise<void> {
     this.qrFor = link;
     this.qrDataUrl = null;
-    const { default: QRCode } = await import('qrcode');
-    const url = await QRCode.toDataURL(link, { errorCorrectionLevel: 'M', margin: 2, width: 480 });
+    // Loaded only here: hosts that never show a QR never download it. It is CommonJS, so
+    // bundlers expose it either as named exports or as a default export.
+    const mod: typeof import('qrcode') & { default?: typeof import('qrcode') } = await import('qrcode');
+    const toDataURL = mod.default?.toDataURL ?? mod.toDataURL;
+    const url = await toDataURL(link, { errorCorrectionLevel: 'M', margin: 2, width: 480 });
     if (this.qrFor === link) this.qrDataUrl = url;
   }
 
