@@ -68,3 +68,19 @@ export function deepActiveElement(): Element | null {
   while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
   return active;
 }
+
+/**
+ * Chromium reports "ResizeObserver loop completed with undelivered notifications" when a
+ * virtualized list lays out again within one frame. It is benign (the spec's loop guard),
+ * but mocha counts any window error as a failure; let only that one through. Call in `before`.
+ */
+export function tolerateResizeObserverLoop(): () => void {
+  const original = window.onerror;
+  window.onerror = (message, ...rest) => {
+    if (String(message).includes('ResizeObserver loop')) return true;
+    return original ? original.call(window, message, ...rest) : false;
+  };
+  return () => {
+    window.onerror = original;
+  };
+}
