@@ -30,7 +30,7 @@ function bundleQrcode() {
 }
 
 export default {
-  files: ['test/**/*.test.ts'],
+  files: ['test/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: ['@waizant/source', 'browser', 'import', 'default'] },
   plugins: [bundleQrcode(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   concurrency: 1,

@@ -75,14 +75,20 @@ describe('<successor-activity> standalone', () => {
     await waitFor(
       el,
       '[data-count]',
-      (p) => (scrollToEnd(), text(p) === '200 of 10000 processes'),
+      (p) => {
+        scrollToEnd();
+        return text(p) === '200 of 10000 processes';
+      },
       'second page',
     );
     expect(fake.calls).to.include('listProcesses:o100');
     await waitFor(
       el,
       '[data-count]',
-      (p) => (scrollToEnd(), text(p) === '300 of 10000 processes'),
+      (p) => {
+        scrollToEnd();
+        return text(p) === '300 of 10000 processes';
+      },
       'third page',
     );
     expect(fake.calls).to.include('listProcesses:o200');

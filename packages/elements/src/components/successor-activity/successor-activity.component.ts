@@ -28,6 +28,11 @@ export interface ActivityProcessDetail {
 /** How close (in rows) to the end of the loaded rows the next page is asked for. */
 const PREFETCH_ROWS = 20;
 
+/** Dispatches a composed, bubbling event (kept outside the class so the manifest lists only real event names). */
+function emit<T>(target: EventTarget, name: string, detail?: T): void {
+  target.dispatchEvent(new CustomEvent<T | undefined>(name, { detail, bubbles: true, composed: true }));
+}
+
 /**
  * The successor's activity: who they are, the ecosystem, their role in it, and their
  * succession processes (paginated from the server and virtualized, so long lists scroll
@@ -252,30 +257,26 @@ export class SuccessorActivity extends LitElement {
     }
   }
 
-  private emit<T>(name: string, detail?: T): void {
-    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
-  }
-
   private onEcosystemChange(event: Event): void {
     const ecosystemId = (event.target as HTMLSelectElement).value;
-    this.emit<ActivityEcosystemChangeDetail>('successor-activity-ecosystem-change', { ecosystemId });
+    emit<ActivityEcosystemChangeDetail>(this, 'successor-activity-ecosystem-change', { ecosystemId });
     if (this.standalone) this.ecosystemId = ecosystemId;
   }
 
   private onRangeChanged(event: RangeChangedEvent): void {
     if (!this.hasMore || this.phase !== 'ready') return;
     if (event.last < this.processes.length - PREFETCH_ROWS) return;
-    this.emit('successor-activity-load-more');
+    emit(this, 'successor-activity-load-more');
     if (this.standalone) void this.loadMore();
   }
 
   private openProcess(processId: string): void {
-    this.emit<ActivityProcessDetail>('successor-activity-open-process', { processId });
+    emit<ActivityProcessDetail>(this, 'successor-activity-open-process', { processId });
     if (this.standalone) void this.loadDetail(processId);
   }
 
   private closeProcess(): void {
-    this.emit('successor-activity-close-process');
+    emit(this, 'successor-activity-close-process');
     if (this.standalone) {
       this.detailOpen = false;
       this.detail = null;
@@ -283,7 +284,7 @@ export class SuccessorActivity extends LitElement {
   }
 
   private retry(): void {
-    this.emit('successor-activity-retry');
+    emit(this, 'successor-activity-retry');
     if (this.standalone) void this.loadFirst();
   }
 

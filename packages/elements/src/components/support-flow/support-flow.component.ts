@@ -51,6 +51,11 @@ const LIVE_VIEWS = new Set([
   'activity',
 ]);
 
+/** Dispatches a composed, bubbling event (kept outside the class so the manifest lists only real event names). */
+function emit<T>(target: EventTarget, name: string, detail?: T): void {
+  target.dispatchEvent(new CustomEvent<T | undefined>(name, { detail, bubbles: true, composed: true }));
+}
+
 /**
  * The Waizant **User Support** module: finds an end user by email, verifies the agent and
  * the user with one-time codes, then takes the agent to the user's Waizant Store / Web / App
@@ -242,27 +247,23 @@ export class WaizantSupportFlow extends LitElement {
     return s.inactivityWarning || s.codePhase === 'awaiting' || s.view === 'qr' || s.view === 'handoffReady';
   }
 
-  private emit<T>(name: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent<T>(name, { detail, bubbles: true, composed: true }));
-  }
-
   private onTransition(prev: SupportFlowState | null, next: SupportFlowState): void {
     const sessionId = next.session?.id ?? null;
     if (prev?.view !== next.view) {
       if (next.view === 'completed') {
-        this.emit<WaizantSupportCompletedDetail>('waizant-support-completed', { sessionId });
+        emit<WaizantSupportCompletedDetail>(this, 'waizant-support-completed', { sessionId });
       } else if (next.view === 'cancelled') {
-        this.emit<WaizantSupportCancelledDetail>('waizant-support-cancelled', {
+        emit<WaizantSupportCancelledDetail>(this, 'waizant-support-cancelled', {
           sessionId,
           reason: this.lastReason,
         });
       } else if (next.view === 'expired') {
-        this.emit<WaizantSupportExpiredDetail>('waizant-support-expired', { sessionId });
+        emit<WaizantSupportExpiredDetail>(this, 'waizant-support-expired', { sessionId });
       }
     }
     if (next.handoff && next.handoff.id !== prev?.handoff?.id) {
       const { destination, page, expiresAt } = next.handoff;
-      this.emit<WaizantSupportHandoffDetail>('waizant-support-handoff', { destination, page, expiresAt });
+      emit<WaizantSupportHandoffDetail>(this, 'waizant-support-handoff', { destination, page, expiresAt });
     }
     if (
       this.autoSendAfterEcosystem &&
