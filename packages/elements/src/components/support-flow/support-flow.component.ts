@@ -195,6 +195,7 @@ export class WaizantSupportFlow extends LitElement {
     this.qrDataUrl = null;
     this.qrFor = null;
     this.autoSendAfterEcosystem = false;
+    this.lastReason = '';
     this.unsubscribe = api.subscribe((next) => {
       const prev = this.s;
       this.s = next;
