@@ -205,6 +205,8 @@ describe('<waizant-support-flow> Ecosystem Admin', () => {
     expect(text($(activity, '[data-detail="status"]'))).to.equal('Rejected');
     expect(text($(activity, '[data-detail="reason"]'))).to.equal('The ID document had expired');
     expect(text($(activity, '[data-detail="decidedBy"]'))).to.equal('Waizant compliance');
+    // The list behind the modal stays as it was.
+    expect(text($(activity, '[data-count]'))).to.equal('3 of 3 processes');
     $(activity, '[data-action="close-detail"]').click();
     await waitFor(activity, 'dialog', () => !dialog.open);
 

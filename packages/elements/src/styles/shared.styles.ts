@@ -20,7 +20,6 @@ export const sharedStyles = css`
     --_focus: var(--waizant-focus-ring, 0 0 0 3px color-mix(in srgb, var(--_accent) 45%, transparent));
     display: block;
     color: var(--_fg);
-    background: var(--_bg);
     font-family: var(--waizant-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: var(--waizant-font-size, 1rem);
     line-height: 1.45;
@@ -58,13 +57,9 @@ export const sharedStyles = css`
   h3 {
     font-size: 1.05rem;
   }
-  h2:focus,
-  h3:focus {
+  /* Step headings take focus programmatically (tabindex=-1) so screen readers announce them. */
+  [tabindex='-1']:focus {
     outline: none;
-  }
-  h2:focus-visible,
-  h3:focus-visible {
-    box-shadow: var(--_focus);
   }
   p {
     margin: 0 0 var(--_gap);

@@ -28,13 +28,16 @@ export const successorActivityStyles = [
     }
     .row {
       display: grid;
-      grid-template-columns: 7.5rem 11rem 1fr auto;
+      grid-template-columns: 7.5rem minmax(max-content, 13rem) 1fr auto;
       align-items: center;
       gap: 0.75rem;
       width: 100%;
       min-height: var(--waizant-activity-row-height, 3rem);
       padding: 0.25rem 0.75rem;
       border-bottom: 1px solid var(--_border);
+    }
+    .row time {
+      white-space: nowrap;
     }
     .row .title {
       overflow: hidden;

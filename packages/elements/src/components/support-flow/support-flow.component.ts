@@ -791,7 +791,7 @@ export class WaizantSupportFlow extends LitElement {
         .processes=${s.processes.items}
         .total=${s.processes.total}
         .hasMore=${s.processes.hasMore}
-        .phase=${s.activityPhase ?? 'loading'}
+        .phase=${s.activityPhase ?? (s.processDetailOpen ? 'ready' : 'loading')}
         .detail=${s.processDetail}
         .detailOpen=${s.processDetailOpen}
         @successor-activity-ecosystem-change=${(e: CustomEvent<{ ecosystemId: string }>) =>

@@ -9,6 +9,7 @@ export const supportFlowStyles = [
       flex-direction: column;
       gap: var(--_gap);
       padding: calc(var(--_gap) * 1.5);
+      background: var(--_bg);
       border: 1px solid var(--_border);
       border-radius: var(--_radius);
     }
