@@ -130,6 +130,22 @@ describe('<waizant-support-flow> Technical Assistance', () => {
     expect(fake.handoffs.size).to.equal(2);
   });
 
+  it('shows an expired QR and regenerates a fresh one', async () => {
+    const { managed } = people();
+    const fake = fakeWith([managed], { handoffTtlMs: 1_000 });
+    const el = await mountFlow(fake);
+    await verifyForAssistance(el, fake, managed, managed.ecosystems[0]!.id);
+    $(el, '[data-destination="app"]').click();
+    await waitFor(el, 'img[part="qr"]');
+    expect(text($(el, '[data-countdown="qr.expiresIn"]'))).to.match(/expires in 0:0[01]/);
+    await waitFor(el, '[data-qr-expired]');
+    expect(text($(el, '[data-qr-expired]'))).to.equal('The QR code has expired.');
+    expect($maybe(el, 'img[part="qr"]')).to.equal(null);
+    $(el, '[data-action="regenerate"]').click();
+    await waitFor(el, 'img[part="qr"]');
+    expect(fake.handoffs.size).to.equal(2);
+  });
+
   it('gives a managed user two destinations, Waizant Web opening My Ecosystem', async () => {
     const { managed } = people();
     const fake = fakeWith([managed]);
