@@ -1,0 +1,7 @@
+export default {
+  globs: ['src/components/**/*.ts'],
+  exclude: ['src/**/*.test.ts', 'src/**/define.ts'],
+  outdir: '.',
+  litelement: true,
+  dependencies: false,
+};

@@ -1,0 +1,426 @@
+import type { RangeChangedEvent } from '@lit-labs/virtualizer/events.js';
+import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
+import {
+  type EcosystemMembership,
+  type ErrorCode,
+  isSupportError,
+  type ProcessDetail,
+  type ProcessSummary,
+  type SupportServices,
+  selectableEcosystems,
+} from '@waizant/support-core';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { createHttpSupportServices, type TokenProvider } from '../../http/client.js';
+import { LangController } from '../../i18n/controller.js';
+import { formatDate } from '../../i18n/index.js';
+import { successorActivityStyles } from './successor-activity.styles.js';
+
+export type ActivityPhase = 'loading' | 'ready' | 'loadingMore' | 'loadFailed';
+
+export interface ActivityEcosystemChangeDetail {
+  readonly ecosystemId: string;
+}
+export interface ActivityProcessDetail {
+  readonly processId: string;
+}
+
+/** How close (in rows) to the end of the loaded rows the next page is asked for. */
+const PREFETCH_ROWS = 20;
+
+/** Dispatches a composed, bubbling event (kept outside the class so the manifest lists only real event names). */
+function emit<T>(target: EventTarget, name: string, detail?: T): void {
+  target.dispatchEvent(new CustomEvent<T | undefined>(name, { detail, bubbles: true, composed: true }));
+}
+
+/**
+ * The successor's activity: who they are, the ecosystem, their role in it, and their
+ * succession processes (paginated from the server and virtualized, so long lists scroll
+ * smoothly), each with **See details** opening a modal.
+ *
+ * Two ways to use it:
+ * - **standalone**: set `services` (or `api-base` and `token` / `tokenProvider`) and
+ *   `session-id` of a verified Ecosystem Admin session; it loads everything itself.
+ * - **controlled** (`controlled` attribute; what `<waizant-support-flow>` does): the parent
+ *   feeds `processes`, `total`, `has-more`, `phase` and `detail`, and answers the events.
+ *
+ * @summary Successor activity: fields and a virtualized process list with a detail modal.
+ *
+ * @event {CustomEvent<ActivityEcosystemChangeDetail>} successor-activity-ecosystem-change - The agent chose another ecosystem.
+ * @event {CustomEvent<void>} successor-activity-load-more - The list scrolled near its end and more rows exist.
+ * @event {CustomEvent<ActivityProcessDetail>} successor-activity-open-process - **See details** was pressed.
+ * @event {CustomEvent<void>} successor-activity-close-process - The detail modal was closed.
+ * @event {CustomEvent<void>} successor-activity-retry - The agent asked to load the list again.
+ *
+ * @csspart base - The wrapper of the whole view.
+ * @csspart fields - The User / Email / Ecosystem / User Role list.
+ * @csspart ecosystem-select - The ecosystem selector (shown when there are several).
+ * @csspart list - The scrolling process list.
+ * @csspart row - One process row.
+ * @csspart status - The status badge of a row.
+ * @csspart details-button - The **See details** button of a row.
+ * @csspart dialog - The process detail modal.
+ *
+ * @cssprop --waizant-activity-list-height - Height of the process list (default 24rem).
+ * @cssprop --waizant-activity-row-height - Minimum height of a process row (default 3rem).
+ * @cssprop --waizant-color-text - Text colour.
+ * @cssprop --waizant-color-text-muted - Secondary text colour.
+ * @cssprop --waizant-color-surface - Background.
+ * @cssprop --waizant-color-surface-alt - Background of buttons and badges.
+ * @cssprop --waizant-color-border - Borders.
+ * @cssprop --waizant-color-accent - Primary buttons and focus ring.
+ * @cssprop --waizant-color-on-accent - Text on the accent colour.
+ * @cssprop --waizant-color-danger - Errors and rejected status.
+ * @cssprop --waizant-color-success - Approved status.
+ * @cssprop --waizant-radius - Corner radius.
+ * @cssprop --waizant-spacing - Base spacing.
+ * @cssprop --waizant-font-family - Font family.
+ * @cssprop --waizant-font-size - Base font size.
+ * @cssprop --waizant-focus-ring - Box-shadow of focused controls.
+ */
+export class SuccessorActivity extends LitElement {
+  static override styles = successorActivityStyles;
+
+  /** I/O to use in standalone mode; overrides `api-base`. */
+  @property({ attribute: false }) services: SupportServices | null = null;
+  /** Base URL of the server adapter's API (standalone mode). */
+  @property({ attribute: 'api-base' }) apiBase: string | null = null;
+  /** The agent's bearer token (standalone mode with `api-base`). */
+  @property({ attribute: false }) token: string | null = null;
+  /** Returns a fresh bearer token per request; preferred over `token`. */
+  @property({ attribute: false }) tokenProvider: TokenProvider | null = null;
+  /** A verified Ecosystem Admin support session. */
+  @property({ attribute: 'session-id' }) sessionId: string | null = null;
+  /** Fed by the parent instead of loading (what `<waizant-support-flow>` uses). */
+  @property({ type: Boolean, reflect: true }) controlled = false;
+  /** UI language: `en` (default) or `es`. */
+  @property({ reflect: true }) override lang = 'en';
+
+  /** The successor's name. */
+  @property({ attribute: 'user-name' }) userName = '';
+  /** The successor's email. */
+  @property() email = '';
+  /** The successor's ecosystems (with role); the selector lists the inherited ones. */
+  @property({ attribute: false }) ecosystems: readonly EcosystemMembership[] = [];
+  /** The ecosystem whose processes are shown. */
+  @property({ attribute: 'ecosystem-id' }) ecosystemId: string | null = null;
+
+  /** Loaded rows. */
+  @property({ attribute: false }) processes: readonly ProcessSummary[] = [];
+  /** How many processes the server has for the ecosystem. */
+  @property({ type: Number }) total = 0;
+  /** Whether the server has more rows after the loaded ones. */
+  @property({ type: Boolean, attribute: 'has-more' }) hasMore = false;
+  @property() phase: ActivityPhase = 'ready';
+  /** The process shown in the modal (null while it loads). */
+  @property({ attribute: false }) detail: ProcessDetail | null = null;
+  /** Whether the detail modal is open. */
+  @property({ type: Boolean, attribute: 'detail-open' }) detailOpen = false;
+  /** An error code to show (localized). */
+  @property({ attribute: 'error-code' }) errorCode: ErrorCode | null = null;
+
+  @state() private cursor: string | null = null;
+  @query('dialog') private dialog?: HTMLDialogElement;
+
+  private readonly i18n = new LangController(this, () => this.lang);
+  private loadKey: string | null = null;
+  private abort: AbortController | null = null;
+  private returnFocus: HTMLElement | null = null;
+  private ownServices: SupportServices | null = null;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.abort?.abort();
+    this.abort = null;
+    this.loadKey = null;
+  }
+
+  /** Standalone mode is on when the element has a session and a way to reach the server. */
+  private get standalone(): boolean {
+    return !this.controlled && !!this.sessionId && (!!this.services || !!this.apiBase);
+  }
+
+  private io(): SupportServices {
+    if (this.services) return this.services;
+    this.ownServices ??= createHttpSupportServices({
+      apiBase: this.apiBase ?? '',
+      getToken: () => (this.tokenProvider ? this.tokenProvider() : this.token),
+    });
+    return this.ownServices;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('apiBase') || changed.has('services')) this.ownServices = null;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (this.standalone) {
+      const key = `${this.sessionId}|${this.ecosystemId ?? ''}`;
+      if (key !== this.loadKey) {
+        this.loadKey = key;
+        void this.loadFirst();
+      }
+    }
+    if (changed.has('detailOpen') || changed.has('detail')) this.syncDialog();
+  }
+
+  private syncDialog(): void {
+    const dialog = this.dialog;
+    if (!dialog) return;
+    if (this.detailOpen && !dialog.open) {
+      const active = this.shadowRoot?.activeElement;
+      this.returnFocus = active instanceof HTMLElement ? active : null;
+      dialog.showModal();
+    } else if (!this.detailOpen && dialog.open) {
+      dialog.close();
+      this.returnFocus?.focus();
+      this.returnFocus = null;
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.errorCode = isSupportError(error) ? error.code : 'upstream_unavailable';
+  }
+
+  private async loadFirst(): Promise<void> {
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    const sessionId = this.sessionId ?? '';
+    this.phase = 'loading';
+    this.errorCode = null;
+    this.processes = [];
+    this.total = 0;
+    this.hasMore = false;
+    try {
+      if (!this.ecosystems.length || !this.ecosystemId) {
+        const session = await this.io().getSession(sessionId, { signal: abort.signal });
+        if (abort.signal.aborted) return;
+        if (!this.userName) this.userName = session.user.name;
+        if (!this.email) this.email = session.user.email;
+        if (!this.ecosystems.length) this.ecosystems = session.ecosystems;
+        if (!this.ecosystemId) {
+          this.ecosystemId = session.ecosystemId;
+          this.loadKey = `${this.sessionId}|${this.ecosystemId ?? ''}`;
+        }
+      }
+      const page = await this.io().listProcesses(
+        sessionId,
+        this.ecosystemId ? { ecosystemId: this.ecosystemId } : {},
+        { signal: abort.signal },
+      );
+      if (abort.signal.aborted) return;
+      this.processes = page.items;
+      this.total = page.total;
+      this.cursor = page.nextCursor;
+      this.hasMore = page.nextCursor !== null;
+      this.phase = 'ready';
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      this.fail(error);
+      this.phase = 'loadFailed';
+    }
+  }
+
+  private async loadMore(): Promise<void> {
+    if (!this.cursor || this.phase !== 'ready') return;
+    const abort = this.abort ?? new AbortController();
+    this.phase = 'loadingMore';
+    try {
+      const page = await this.io().listProcesses(
+        this.sessionId ?? '',
+        { ...(this.ecosystemId ? { ecosystemId: this.ecosystemId } : {}), cursor: this.cursor },
+        { signal: abort.signal },
+      );
+      if (abort.signal.aborted) return;
+      this.processes = [...this.processes, ...page.items];
+      this.total = page.total;
+      this.cursor = page.nextCursor;
+      this.hasMore = page.nextCursor !== null;
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      this.fail(error);
+    }
+    this.phase = 'ready';
+  }
+
+  private async loadDetail(processId: string): Promise<void> {
+    this.detail = null;
+    this.detailOpen = true;
+    try {
+      this.detail = await this.io().getProcess(this.sessionId ?? '', processId, {
+        signal: (this.abort ?? new AbortController()).signal,
+      });
+    } catch (error) {
+      this.fail(error);
+      this.detailOpen = false;
+    }
+  }
+
+  private onEcosystemChange(event: Event): void {
+    const ecosystemId = (event.target as HTMLSelectElement).value;
+    emit<ActivityEcosystemChangeDetail>(this, 'successor-activity-ecosystem-change', { ecosystemId });
+    if (this.standalone) this.ecosystemId = ecosystemId;
+  }
+
+  private onRangeChanged(event: RangeChangedEvent): void {
+    if (!this.hasMore || this.phase !== 'ready') return;
+    if (event.last < this.processes.length - PREFETCH_ROWS) return;
+    emit(this, 'successor-activity-load-more');
+    if (this.standalone) void this.loadMore();
+  }
+
+  private openProcess(processId: string): void {
+    emit<ActivityProcessDetail>(this, 'successor-activity-open-process', { processId });
+    if (this.standalone) void this.loadDetail(processId);
+  }
+
+  private closeProcess(): void {
+    emit(this, 'successor-activity-close-process');
+    if (this.standalone) {
+      this.detailOpen = false;
+      this.detail = null;
+    }
+  }
+
+  private retry(): void {
+    emit(this, 'successor-activity-retry');
+    if (this.standalone) void this.loadFirst();
+  }
+
+  protected override render() {
+    const t = this.i18n.t.bind(this.i18n);
+    const choices = selectableEcosystems('ecosystem-admin', this.ecosystems);
+    const current = this.ecosystems.find((e) => e.id === this.ecosystemId) ?? null;
+    return html`
+      <section part="base" aria-labelledby="activity-heading">
+        <dl part="fields" class="fields">
+          <dt>${t('activity.user')}</dt>
+          <dd data-field="user">${this.userName}</dd>
+          <dt>${t('activity.email')}</dt>
+          <dd data-field="email">${this.email}</dd>
+          <dt>${choices.length > 1 ? html`<label for="ecosystem">${t('activity.ecosystem')}</label>` : t('activity.ecosystem')}</dt>
+          <dd data-field="ecosystem">
+            ${
+              choices.length > 1
+                ? html`<select
+                    id="ecosystem"
+                    part="ecosystem-select"
+                    .value=${this.ecosystemId ?? ''}
+                    ?disabled=${this.phase === 'loading' || this.phase === 'loadingMore'}
+                    @change=${this.onEcosystemChange}
+                  >
+                    ${choices.map(
+                      (e) =>
+                        html`<option value=${e.id} ?selected=${e.id === this.ecosystemId}>${e.name}</option>`,
+                    )}
+                  </select>`
+                : (current?.name ?? t('activity.none'))
+            }
+          </dd>
+          <dt>${t('activity.role')}</dt>
+          <dd data-field="role">${current ? t(`role.${current.role}`) : t('activity.none')}</dd>
+        </dl>
+        <h3 id="activity-heading" tabindex="-1">${t('activity.processes')}</h3>
+        <p class="muted" aria-live="polite" data-count>${this.renderCount()}</p>
+        <p class="error" aria-live="polite">${this.errorCode ? t(`error.${this.errorCode}`) : ''}</p>
+        ${
+          this.phase === 'loadFailed'
+            ? html`<p class="error">${t('activity.loadFailed')}</p>
+                <button type="button" @click=${this.retry}>${t('common.retry')}</button>`
+            : nothing
+        }
+        ${
+          this.processes.length
+            ? html`<div
+                class="list"
+                part="list"
+                role="list"
+                aria-labelledby="activity-heading"
+                aria-busy=${this.phase === 'loadingMore' ? 'true' : 'false'}
+                @rangeChanged=${this.onRangeChanged}
+              >
+                ${virtualize({
+                  items: [...this.processes],
+                  scroller: true,
+                  keyFunction: (p: ProcessSummary) => p.id,
+                  renderItem: (p: ProcessSummary, index: number) => this.renderRow(p, index),
+                })}
+              </div>`
+            : nothing
+        }
+        <dialog part="dialog" class="detail" aria-labelledby="detail-heading" @cancel=${this.onDialogCancel}>
+          ${this.renderDetail()}
+        </dialog>
+      </section>
+    `;
+  }
+
+  private renderCount() {
+    const t = this.i18n.t.bind(this.i18n);
+    if (this.phase === 'loading') return t('activity.loading');
+    if (this.phase === 'loadFailed') return '';
+    if (!this.total && !this.processes.length) return t('activity.empty');
+    return t('activity.count', { shown: this.processes.length, total: this.total });
+  }
+
+  private renderRow(p: ProcessSummary, index: number) {
+    const t = this.i18n.t.bind(this.i18n);
+    return html`<div class="row" part="row" role="listitem" aria-posinset=${index + 1} aria-setsize=${this.total}>
+      <span class="status ${p.status}" part="status">${t(`processStatus.${p.status}`)}</span>
+      <time datetime=${p.createdAt}>${formatDate(p.createdAt, this.i18n.lang)}</time>
+      <span class="title" title=${p.title}>${p.title}</span>
+      <button type="button" part="details-button" data-process=${p.id} @click=${() => this.openProcess(p.id)}>
+        ${t('activity.seeDetails')}<span class="visually-hidden">: ${p.title}</span>
+      </button>
+    </div>`;
+  }
+
+  private onDialogCancel(event: Event): void {
+    event.preventDefault();
+    this.closeProcess();
+  }
+
+  private renderDetail() {
+    const t = this.i18n.t.bind(this.i18n);
+    const d = this.detail;
+    const when = (iso: string | null) => (iso ? formatDate(iso, this.i18n.lang) : t('activity.none'));
+    return html`
+      <h3 id="detail-heading" tabindex="-1">${d ? d.title : t('activity.detailHeading')}</h3>
+      ${
+        d
+          ? html`<p data-detail="detail">${d.detail}</p>
+              <dl>
+                <dt>${t('activity.status')}</dt>
+                <dd data-detail="status">${t(`processStatus.${d.status}`)}</dd>
+                <dt>${t('activity.created')}</dt>
+                <dd>${when(d.createdAt)}</dd>
+                <dt>${t('activity.updated')}</dt>
+                <dd>${when(d.updatedAt)}</dd>
+                <dt>${t('activity.reason')}</dt>
+                <dd data-detail="reason">${d.reason ?? t('activity.none')}</dd>
+                <dt>${t('activity.decidedBy')}</dt>
+                <dd data-detail="decidedBy">${d.decidedBy ?? t('activity.none')}</dd>
+                <dt>${t('activity.decidedAt')}</dt>
+                <dd>${when(d.decidedAt)}</dd>
+              </dl>`
+          : html`<p aria-live="polite">${t('common.pleaseWait')}</p>`
+      }
+      <div class="actions">
+        <button type="button" class="primary" data-action="close-detail" @click=${this.closeProcess}>
+          ${t('common.close')}
+        </button>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'successor-activity-ecosystem-change': CustomEvent<ActivityEcosystemChangeDetail>;
+    'successor-activity-load-more': CustomEvent<void>;
+    'successor-activity-open-process': CustomEvent<ActivityProcessDetail>;
+    'successor-activity-close-process': CustomEvent<void>;
+    'successor-activity-retry': CustomEvent<void>;
+  }
+}

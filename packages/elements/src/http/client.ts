@@ -1,0 +1,161 @@
+import {
+  ApiErrorBody,
+  type CallOptions,
+  type CodePurpose,
+  type RouteName,
+  type RouteResponse,
+  routePath,
+  routes,
+  SupportError,
+  type SupportServices,
+} from '@waizant/support-core';
+import ky, { HTTPError, type KyInstance } from 'ky';
+
+/** Returns the agent's bearer token; called before every request so a refreshed token is used. */
+export type TokenProvider = () => string | null | undefined | Promise<string | null | undefined>;
+
+export interface HttpSupportServicesOptions {
+  /** Base URL of the server adapter's API, e.g. `https://backoffice.example.com/api/support`. */
+  apiBase: string;
+  /** The agent's bearer token, fetched per request. */
+  getToken: TokenProvider;
+  /** A `fetch` to use instead of the global one (tests, instrumentation). */
+  fetch?: typeof globalThis.fetch;
+  /** Milliseconds before a request is given up; default 15 000. */
+  timeoutMs?: number;
+  /** How many times an idempotent GET is retried on network errors and 408/5xx answers; default 2. */
+  getRetries?: number;
+}
+
+interface Parser<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+interface CallInput {
+  params?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  options: CallOptions;
+}
+
+const UNAVAILABLE = 'The support service could not be reached or answered unexpectedly.';
+
+function unavailable(cause?: unknown): SupportError {
+  const error = new SupportError('upstream_unavailable', UNAVAILABLE);
+  if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause });
+  return error;
+}
+
+async function errorFromResponse(response: Response): Promise<SupportError> {
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch {
+    return unavailable();
+  }
+  const parsed = ApiErrorBody.safeParse(json);
+  return parsed.success ? SupportError.fromBody(parsed.data) : unavailable();
+}
+
+/**
+ * `SupportServices` over HTTP, for the elements (or any browser code) to drive the core
+ * support flow against the server adapter. Every path and schema comes from core's `routes`.
+ * POSTs are never retried (they carry an `Idempotency-Key` so a host-level retry is safe);
+ * GETs may be retried on network failures and 408/5xx answers.
+ */
+export function createHttpSupportServices(options: HttpSupportServicesOptions): SupportServices {
+  const base = options.apiBase.replace(/\/+$/, '');
+  const client: KyInstance = ky.create({
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeout: options.timeoutMs ?? 15_000,
+    credentials: 'omit',
+    retry: {
+      limit: options.getRetries ?? 2,
+      methods: ['get'],
+      statusCodes: [408, 500, 502, 503, 504],
+      backoffLimit: 2_000,
+    },
+    hooks: {
+      beforeRequest: [
+        async (request) => {
+          const token = await options.getToken();
+          if (token) request.headers.set('Authorization', `Bearer ${token}`);
+        },
+      ],
+    },
+  });
+
+  async function call<N extends RouteName>(name: N, input: CallInput): Promise<RouteResponse<N>> {
+    const route = routes[name];
+    let body: unknown;
+    if ('body' in route) {
+      const checked = route.body.safeParse(input.body ?? {});
+      if (!checked.success) throw new SupportError('invalid_input', `The ${name} request is not valid.`);
+      body = checked.data;
+    }
+    const searchParams = new URLSearchParams();
+    for (const [key, value] of Object.entries(input.query ?? {})) {
+      if (value !== undefined) searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (input.options.idempotencyKey && route.method === 'POST') {
+      headers['Idempotency-Key'] = input.options.idempotencyKey;
+    }
+    let response: Response;
+    try {
+      response = await client(`${base}${routePath(route.path, input.params)}`, {
+        method: route.method,
+        headers,
+        signal: input.options.signal,
+        ...(body !== undefined ? { json: body } : {}),
+        ...(searchParams.size ? { searchParams } : {}),
+      });
+    } catch (error) {
+      if (input.options.signal.aborted) throw error;
+      if (error instanceof HTTPError) throw await errorFromResponse(error.response);
+      throw unavailable(error);
+    }
+    if (response.status !== route.status) throw unavailable();
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch (error) {
+      throw unavailable(error);
+    }
+    const parsed = (route.response as Parser<RouteResponse<N>>).safeParse(json);
+    if (!parsed.success) throw unavailable();
+    return parsed.data;
+  }
+
+  const session = (sessionId: string) => ({ sessionId });
+  const sendRoute = (purpose: CodePurpose) => (purpose === 'agent' ? 'sendAgentCode' : 'sendUserCode');
+  const verifyRoute = (purpose: CodePurpose) => (purpose === 'agent' ? 'verifyAgentCode' : 'verifyUserCode');
+
+  return {
+    lookup: (request, o) => call('lookup', { body: request, options: o }),
+    createSession: (request, o) => call('createSession', { body: request, options: o }),
+    getSession: (sessionId, o) => call('getSession', { params: session(sessionId), options: o }),
+    selectEcosystem: (sessionId, ecosystemId, o) =>
+      call('selectEcosystem', { params: session(sessionId), body: { ecosystemId }, options: o }),
+    sendCode: (sessionId, purpose, o) =>
+      call(sendRoute(purpose), { params: session(sessionId), body: {}, options: o }),
+    verifyCode: (sessionId, purpose, code, o) =>
+      call(verifyRoute(purpose), { params: session(sessionId), body: { code }, options: o }),
+    createHandoff: (sessionId, destination, o) =>
+      call('createHandoff', { params: session(sessionId), body: { destination }, options: o }),
+    getHandoff: (sessionId, handoffId, o) =>
+      call('getHandoff', { params: { sessionId, handoffId }, options: o }),
+    touch: (sessionId, o) => call('touch', { params: session(sessionId), body: {}, options: o }),
+    cancel: (sessionId, reason, o) =>
+      call('cancel', { params: session(sessionId), body: { reason }, options: o }),
+    complete: (sessionId, o) => call('complete', { params: session(sessionId), body: {}, options: o }),
+    listProcesses: (sessionId, query, o) =>
+      call('listProcesses', {
+        params: session(sessionId),
+        query: { ecosystemId: query.ecosystemId, cursor: query.cursor, limit: query.limit },
+        options: o,
+      }),
+    getProcess: (sessionId, processId, o) =>
+      call('getProcess', { params: { sessionId, processId }, options: o }),
+  };
+}

@@ -1,0 +1,46 @@
+import { en, type MessageKey, type Messages } from './en.js';
+
+export type { MessageKey, Messages };
+export type Lang = 'en' | 'es';
+
+/** `es`, `es-CO`, `ES` → `es`; anything else → `en`. */
+export function resolveLang(value: string | null | undefined): Lang {
+  return value?.toLowerCase().startsWith('es') ? 'es' : 'en';
+}
+
+const loaded = new Map<Lang, Messages>([['en', en]]);
+
+/** English is bundled; Spanish is a separate chunk fetched the first time it is asked for. */
+export async function loadMessages(lang: Lang): Promise<Messages> {
+  const cached = loaded.get(lang);
+  if (cached) return cached;
+  const { es } = await import('./es.js');
+  loaded.set('es', es);
+  return es;
+}
+
+/** The messages already loaded for `lang`, or English while they load. */
+export function messagesNow(lang: Lang): Messages {
+  return loaded.get(lang) ?? en;
+}
+
+/** Fills `{name}` placeholders. The result is plain text: render it with a Lit binding. */
+export function format(template: string, values: Readonly<Record<string, string | number>> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
+}
+
+/** `m:ss` for a countdown; never negative. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const minutes = Math.floor(total / 60);
+  const seconds = total % 60;
+  return `${minutes}:${String(seconds).padStart(2, '0')}`;
+}
+
+export function formatDate(iso: string, lang: Lang): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '../../src/i18n/en.js';
+import { format, formatDuration, loadMessages, messagesNow, resolveLang } from '../../src/i18n/index.js';
+
+describe('i18n', () => {
+  it('serves English until Spanish is asked for, then loads it once', async () => {
+    expect(messagesNow('es')).toBe(en);
+    const es = await loadMessages('es');
+    expect(es['lookup.start']).toBe('Iniciar proceso de verificación');
+    expect(messagesNow('es')).toBe(es);
+    expect(await loadMessages('es')).toBe(es);
+  });
+
+  it('has a Spanish string for every English key', async () => {
+    const es = await loadMessages('es');
+    expect(Object.keys(es).sort()).toEqual(Object.keys(en).sort());
+    for (const [key, value] of Object.entries(es)) expect(value, key).not.toBe('');
+  });
+
+  it('resolves languages, fills placeholders as text and formats countdowns', () => {
+    expect(resolveLang('es-CO')).toBe('es');
+    expect(resolveLang('fr')).toBe('en');
+    expect(resolveLang(null)).toBe('en');
+    expect(format('Hi {name}', { name: '<b>x</b>' })).toBe('Hi <b>x</b>');
+    expect(formatDuration(61_000)).toBe('1:01');
+    expect(formatDuration(-5)).toBe('0:00');
+  });
+});
