@@ -9,6 +9,7 @@ import type {
 } from '../contract/api.js';
 import type { Destination, Flow } from '../contract/primitives.js';
 import { DEFAULT_CODE_DIGITS } from '../contract/primitives.js';
+import { destinationsForRole } from '../rules/flow.js';
 import { createTimerActors, supportMachine } from './machine.js';
 import type { CallOptions, FlowError, SupportEvent, SupportServices } from './types.js';
 
@@ -71,8 +72,12 @@ export interface SupportFlowState {
   readonly pending: boolean;
   readonly error: FlowError | null;
   readonly allowed: ReadonlySet<SupportCommand>;
-  /** Destinations the user's role allows, in display order (empty until verified). */
+  /** Destinations the user's role allows, in display order (empty until verified); `allowed` says when they can be opened. */
   readonly destinations: readonly Destination[];
+  /** Digits of a well-formed code. */
+  readonly codeDigits: number;
+  /** The reason the agent gave when cancelling (set once confirmed). */
+  readonly cancelReason: string | null;
   readonly email: string | null;
   readonly lookup: LookupResponse | null;
   readonly session: SupportSessionView | null;
@@ -213,10 +218,13 @@ function project(snapshot: Snapshot, coveredView: SupportView): SupportFlowState
     allowed.add('switchEcosystem');
   if (snapshot.can({ type: 'CODE.SUBMIT', code: '0'.repeat(context.codeDigits) })) allowed.add('submitCode');
   if (snapshot.can({ type: 'PROCESS.OPEN', processId: 'probe' })) allowed.add('openProcess');
-  const destinations = (session?.destinations ?? []).filter((destination) =>
-    snapshot.can({ type: 'DESTINATION.OPEN', destination }),
-  );
-  if (destinations.length) allowed.add('openDestination');
+  // The role rule, not `can`: the buttons stay visible (disabled) while the cancel modal covers them.
+  const destinations =
+    session?.step === 'verified' && session.role && context.flow === 'technical-assistance'
+      ? destinationsForRole(session.role)
+      : [];
+  if (destinations.some((destination) => snapshot.can({ type: 'DESTINATION.OPEN', destination })))
+    allowed.add('openDestination');
   const pendingStates = [
     'lookup.searching',
     'starting',
@@ -245,12 +253,15 @@ function project(snapshot: Snapshot, coveredView: SupportView): SupportFlowState
         ? phase(snapshot, codePrefix, ['prompt', 'sending', 'awaiting', 'checking'] as const)
         : null,
     qrPhase: phase(snapshot, 'session.flow.steps.assisting.qr', ['waiting', 'claimed', 'expired'] as const),
-    activityPhase: phase(snapshot, 'session.flow.steps.activity', [
-      'loading',
-      'ready',
-      'loadingMore',
-      'loadFailed',
-    ] as const),
+    // The list stays ready behind the detail modal.
+    activityPhase: snapshot.matches(path('session.flow.steps.activity.detail'))
+      ? 'ready'
+      : phase(snapshot, 'session.flow.steps.activity', [
+          'loading',
+          'ready',
+          'loadingMore',
+          'loadFailed',
+        ] as const),
     processDetailOpen: snapshot.matches(path('session.flow.steps.activity.detail')),
     cancelModal: {
       open: cancelOpen,
@@ -261,6 +272,8 @@ function project(snapshot: Snapshot, coveredView: SupportView): SupportFlowState
     error: context.error,
     allowed,
     destinations,
+    codeDigits: context.codeDigits,
+    cancelReason: context.cancelReason,
     email: context.email,
     lookup,
     session,
