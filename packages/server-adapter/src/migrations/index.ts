@@ -92,7 +92,8 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (agent_id, route, idempotency_key)
       )`,
       `CREATE TABLE support_outbox (
-        id uuid PRIMARY KEY,
+        seq bigserial PRIMARY KEY,
+        id uuid NOT NULL UNIQUE,
         issue_id text NOT NULL UNIQUE,
         kind text NOT NULL,
         to_address text NOT NULL,

@@ -44,7 +44,7 @@ export async function readOutbox(db: SqlExecutor, to?: string): Promise<OutboxMe
     created_at: Date | string;
   }>(
     `SELECT issue_id, kind, to_address, subject, body, created_at FROM support_outbox
-     WHERE $1::text IS NULL OR to_address = $1 ORDER BY created_at, id`,
+     WHERE $1::text IS NULL OR to_address = $1 ORDER BY seq`,
     [to ?? null],
   );
   return rows.map((r) => ({
