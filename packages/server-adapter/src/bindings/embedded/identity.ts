@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SupportError } from '@waizant/support-core';
 import {
   type CryptoKey,
+  calculateJwkThumbprint,
   createLocalJWKSet,
   exportJWK,
   generateKeyPair,
@@ -71,7 +72,7 @@ export async function createLocalIdentity(options: LocalIdentityOptions): Promis
     privateKey = pair.privateKey;
     publicJwk = await exportJWK(pair.publicKey);
   }
-  const kid = `waizant-${randomUUID().slice(0, 8)}`;
+  const kid = await calculateJwkThumbprint(publicJwk);
   const jwk: JWK = { ...publicJwk, kid, alg: ALG, use: 'sig' };
   const keySet = createLocalJWKSet({ keys: [jwk] });
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
