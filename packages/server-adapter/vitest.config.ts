@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-const conditions = ['@waizant/source', 'module', 'node', 'import', 'default'];
+// `@waizant/source` resolves the workspace's core package to its TypeScript source.
+const conditions = ['@waizant/source', 'module', 'node', 'development|production'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@waizant/source'] } },
+  ssr: { resolve: { conditions } },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

@@ -1,4 +1,5 @@
 export * from './bindings/embedded/index.js';
+export { openPostgresDatabase, postgresDatabase } from './bindings/postgres/database.js';
 export { sqlCoreDirectory } from './bindings/postgres/directory.js';
 export { createHttpHandler, DEFAULT_BODY_LIMIT_BYTES, type HttpOptions } from './http/app.js';
 export {

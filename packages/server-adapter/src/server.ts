@@ -12,7 +12,7 @@ import {
   type LocalIdentity,
 } from './bindings/embedded/identity.js';
 import { type OutboxMessage, outboxNotifier, readOutbox } from './bindings/embedded/notifier.js';
-import { openPgliteDatabase, type PgliteDatabase, pgliteDatabase } from './bindings/embedded/pglite.js';
+import { openPgliteDatabase, pgliteDatabase } from './bindings/embedded/pglite.js';
 import { seedDemoData } from './bindings/embedded/seed.js';
 import { sqlCoreDirectory } from './bindings/postgres/directory.js';
 import { createHttpHandler } from './http/app.js';
@@ -183,6 +183,8 @@ export interface EmbeddedSupportServerOptions extends Omit<SupportServerOptions,
   readonly dataDir?: string;
   /** Use this PGlite instance (e.g. a `clone()` of a migrated template). */
   readonly pglite?: PGliteInterface;
+  /** Or any `SqlDatabase` (e.g. `postgresDatabase(pool)`): the embedded identity and outbox over it. */
+  readonly database?: SqlDatabase;
   /** Insert the demo directory (default true). */
   readonly seed?: boolean;
   /** A random key is drawn when absent: codes then do not survive a restart. */
@@ -193,7 +195,7 @@ export interface EmbeddedSupportServerOptions extends Omit<SupportServerOptions,
 }
 
 export interface EmbeddedSupportServer extends SupportServer {
-  readonly database: PgliteDatabase;
+  readonly database: SqlDatabase;
   readonly directory: CoreDirectory;
   readonly identity: LocalIdentity;
   issueAgentToken(agentId: string, overrides?: AgentTokenOverrides): Promise<string>;
@@ -210,9 +212,11 @@ export async function prepareEmbeddedDatabase(database: SqlDatabase, seed = true
 export async function createEmbeddedSupportServer(
   options: EmbeddedSupportServerOptions = {},
 ): Promise<EmbeddedSupportServer> {
-  const database = options.pglite
-    ? pgliteDatabase(options.pglite)
-    : await openPgliteDatabase(options.dataDir ? { dataDir: options.dataDir } : {});
+  const database: SqlDatabase =
+    options.database ??
+    (options.pglite
+      ? pgliteDatabase(options.pglite)
+      : await openPgliteDatabase(options.dataDir ? { dataDir: options.dataDir } : {}));
   try {
     await prepareEmbeddedDatabase(database, options.seed ?? true);
     const clock = options.clock ?? systemClock;

@@ -222,16 +222,29 @@ describe('binding of codes (b5)', () => {
 
 describe('race on verify (b6), two instances over one database', () => {
   async function twoInstances() {
-    const pglite = await freshDatabase();
+    const database = await freshDatabase();
+    const second = await database.reopen();
     const clock = new TestClock();
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const privateJwk = await exportJWK(privateKey);
     const common = { clock, seed: false, secrets: { hmacKey: HMAC_KEY }, identity: { privateJwk } };
-    const one = await createEmbeddedSupportServer({ ...common, pglite, logger: new CapturingLogger() });
-    const two = await createEmbeddedSupportServer({ ...common, pglite, logger: new CapturingLogger() });
+    const one = await createEmbeddedSupportServer({ ...common, database, logger: new CapturingLogger() });
+    const two = await createEmbeddedSupportServer({
+      ...common,
+      database: second,
+      logger: new CapturingLogger(),
+    });
     const h1 = wrap(one, clock, new CapturingLogger());
     const h2 = wrap(two, clock, new CapturingLogger());
-    return { h1, h2, close: () => one.close() };
+    return {
+      h1,
+      h2,
+      close: async () => {
+        await two.close();
+        await one.close();
+        await closeAll();
+      },
+    };
   }
 
   it('50 parallel verifies with the right code: exactly one succeeds', async () => {

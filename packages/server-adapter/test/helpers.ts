@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import { inject } from 'vitest';
 import {
   createEmbeddedSupportServer,
@@ -8,6 +10,9 @@ import {
   type EmbeddedSupportServerOptions,
   type LogFields,
   type Logger,
+  pgliteDatabase,
+  postgresDatabase,
+  type SqlDatabase,
 } from '../src/index.js';
 
 export { DEMO };
@@ -46,13 +51,58 @@ export class CapturingLogger implements Logger {
   }
 }
 
-/** A fresh copy of the migrated + seeded database built once by the global setup (≈0.7 s). */
-export async function freshDatabase(): Promise<PGliteInterface> {
-  const file = inject('pgliteTemplate');
-  return PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) });
+const pgTemplate = inject('pgTemplate');
+
+/** Which database the suite runs on: PGlite (default) or PostgreSQL (WAIZANT_TEST_PG_URL). */
+export const BACKEND: 'pglite' | 'postgres' = pgTemplate ? 'postgres' : 'pglite';
+
+interface TestDatabase extends SqlDatabase {
+  /** Another, independent connection to the same data (a second instance, or a restart). */
+  reopen(): Promise<SqlDatabase>;
 }
 
-/** Kept for symmetry with older tests: nothing to close, the template is a file. */
+const createdDatabases: string[] = [];
+
+function pgUrl(database: string): string {
+  const url = new URL(pgTemplate!.url);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A fresh copy of the migrated + seeded database built once by the global setup. */
+export async function freshDatabase(): Promise<TestDatabase> {
+  if (pgTemplate) {
+    const name = `waizant_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: pgTemplate.url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${pgTemplate.template}`);
+    } finally {
+      await admin.end();
+    }
+    createdDatabases.push(name);
+    const open = () => postgresDatabase(new pg.Pool({ connectionString: pgUrl(name), max: 10 }));
+    return Object.assign(open(), { reopen: async () => open() });
+  }
+  const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
+  const db = pgliteDatabase(pglite);
+  // PGlite is in-process: a second instance shares it (closing happens once, through the first).
+  return Object.assign(db, { reopen: async () => ({ ...db, close: async () => {} }) });
+}
+
+async function dropCreatedDatabases(): Promise<void> {
+  if (!pgTemplate || createdDatabases.length === 0) return;
+  const admin = new pg.Client({ connectionString: pgTemplate.url });
+  await admin.connect();
+  try {
+    for (const name of createdDatabases.splice(0))
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Nothing to close: the template is a file or a template database. */
 export async function closeTemplate(): Promise<void> {}
 
 export interface Harness {
@@ -90,15 +140,17 @@ const servers = new Set<EmbeddedSupportServer>();
 export async function closeAll(): Promise<void> {
   for (const server of servers) await server.close();
   servers.clear();
+  await dropCreatedDatabases();
 }
 
 export async function harness(options: Partial<EmbeddedSupportServerOptions> = {}): Promise<Harness> {
   const clock = new TestClock();
   const logger = new CapturingLogger();
-  const pglite = options.pglite ?? (options.dataDir ? undefined : await freshDatabase());
+  const database =
+    options.database ?? (options.dataDir || options.pglite ? undefined : await freshDatabase());
   const server = await createEmbeddedSupportServer({
-    ...(pglite ? { pglite } : {}),
-    seed: !pglite,
+    ...(database ? { database } : {}),
+    seed: !database && !options.pglite,
     clock,
     logger,
     secrets: { hmacKey: HMAC_KEY },

@@ -235,9 +235,8 @@ describe('CSRF (b14) and headers', () => {
   });
 
   it('an unexpected failure is a generic 500 without details or stack', async () => {
-    const pglite = await freshDatabase();
-    const { pgliteDatabase, createLocalIdentity, outboxNotifier } = await import('../src/index.js');
-    const database = pgliteDatabase(pglite);
+    const database = await freshDatabase();
+    const { createLocalIdentity, outboxNotifier } = await import('../src/index.js');
     const directory = sqlCoreDirectory(database);
     const clock = { now: () => new Date('2026-03-02T10:00:00.000Z') };
     const identity = await createLocalIdentity({ directory, clock });
@@ -267,6 +266,7 @@ describe('CSRF (b14) and headers', () => {
       expect(text).not.toContain('hunter2');
     } finally {
       await server.close();
+      await closeAll();
     }
   });
 });
@@ -321,9 +321,8 @@ describe('agent JWT (b17)', () => {
 
 describe('configuration', () => {
   it('fails at start-up with a clear message', async () => {
-    const pglite = await freshDatabase();
-    const { pgliteDatabase, createLocalIdentity, outboxNotifier } = await import('../src/index.js');
-    const database = pgliteDatabase(pglite);
+    const database = await freshDatabase();
+    const { createLocalIdentity, outboxNotifier } = await import('../src/index.js');
     const directory = sqlCoreDirectory(database);
     const clock = { now: () => new Date() };
     const identity = await createLocalIdentity({ directory, clock });
@@ -346,6 +345,7 @@ describe('configuration', () => {
       ).rejects.toThrow(/must use https/);
     } finally {
       await database.close();
+      await closeAll();
     }
   });
 });

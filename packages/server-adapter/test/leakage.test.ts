@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmbeddedSupportServer } from '../src/index.js';
 import {
+  BACKEND,
   CapturingLogger,
   closeAll,
   DEMO,
+  freshDatabase,
   HMAC_KEY,
   harness,
   latestCode,
@@ -102,13 +104,15 @@ describe('log, audit and error leakage (b15)', () => {
 });
 
 describe('restart (b16: timeouts survive a restart)', () => {
-  it('a flow started on one instance continues on a second one over the same data folder', async () => {
+  it('a flow started on one instance continues on a second one over the same data (PGlite folder or PostgreSQL)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waizant-support-restart-'));
+    const pgDatabase = BACKEND === 'postgres' ? await freshDatabase() : null;
     try {
       const clock = new TestClock();
-      const options = { dataDir: dir, clock, secrets: { hmacKey: HMAC_KEY }, devRoutes: true };
+      const options = { clock, secrets: { hmacKey: HMAC_KEY }, devRoutes: true };
+      const where = async () => (pgDatabase ? { database: await pgDatabase.reopen() } : { dataDir: dir });
       const one = wrap(
-        await createEmbeddedSupportServer({ ...options, logger: new CapturingLogger() }),
+        await createEmbeddedSupportServer({ ...options, ...(await where()), logger: new CapturingLogger() }),
         clock,
         new CapturingLogger(),
       );
@@ -125,7 +129,7 @@ describe('restart (b16: timeouts survive a restart)', () => {
 
       clock.advance(60);
       const two = wrap(
-        await createEmbeddedSupportServer({ ...options, logger: new CapturingLogger() }),
+        await createEmbeddedSupportServer({ ...options, ...(await where()), logger: new CapturingLogger() }),
         clock,
         new CapturingLogger(),
       );
@@ -144,6 +148,8 @@ describe('restart (b16: timeouts survive a restart)', () => {
         await two.server.close();
       }
     } finally {
+      await pgDatabase?.close();
+      await closeAll();
       rmSync(dir, { recursive: true, force: true });
     }
   });
