@@ -199,3 +199,40 @@ describe('ecosystem admin (successor), end to end over HTTP', () => {
     expect(BACKOFFICE).toBeTruthy();
   });
 });
+
+describe('successor processes: keyset pagination over many rows', () => {
+  it('pages through 250 generated processes with an opaque cursor, newest first, no duplicates', async () => {
+    const h = await harness();
+    const { generateProcesses } = await import('../src/index.js');
+    await generateProcesses(h.server.database, {
+      userId: DEMO.users.successor.id,
+      ecosystemId: DEMO.ecosystems.gomez.id,
+      count: 250,
+    });
+    const ana = await h.as(DEMO.agents.ana.id);
+    const user = DEMO.users.successor;
+    const id = (await ana.post('/sessions', { flow: 'ecosystem-admin', userId: user.id })).body.id as string;
+    await ana.post(`/sessions/${id}/user-code`);
+    await ana.post(`/sessions/${id}/user-code/verify`, { code: await latestCode(h.server, user.email) });
+    await ana.post(`/sessions/${id}/ecosystem`, { ecosystemId: DEMO.ecosystems.gomez.id });
+    await ana.post(`/sessions/${id}/agent-code`);
+    await ana.post(`/sessions/${id}/agent-code/verify`, {
+      code: await latestCode(h.server, DEMO.agents.ana.email),
+    });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `ecosystemId=${DEMO.ecosystems.gomez.id}&limit=100${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = ProcessPage.parse((await ana.get(`/sessions/${id}/processes?${query}`)).body);
+      expect(page.total).toBe(251);
+      seen.push(...page.items.map((p) => p.createdAt + p.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(251);
+    expect([...seen].sort().reverse()).toEqual(seen);
+  });
+});

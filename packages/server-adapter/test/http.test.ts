@@ -271,6 +271,15 @@ describe('CSRF (b14) and headers', () => {
   });
 });
 
+describe('development routes', () => {
+  it('the outbox route is off unless devRoutes is set', async () => {
+    const off = await harness({ devRoutes: false });
+    expect((await off.call('GET', '/dev/outbox')).status).toBe(404);
+    const on = await harness({ devRoutes: true });
+    expect((await on.call('GET', '/dev/outbox')).status).toBe(200);
+  });
+});
+
 describe('agent JWT (b17)', () => {
   it('refuses alg none, tampered, wrong aud/iss/token_use, missing group, expired, inactive or unknown agents', async () => {
     const h = await harness();
