@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { SupportError } from '@waizant/support-core';
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import type {
+  AgentIdentity,
+  AssistedTokenRequest,
+  Clock,
+  CoreDirectory,
+  Identity,
+} from '../../ports/index.js';
+
+export interface LocalIdentityOptions {
+  readonly directory: CoreDirectory;
+  readonly clock: Clock;
+  readonly issuer?: string;
+  /** Audience of agent ID tokens (the back office's client id). */
+  readonly agentAudience?: string;
+  /** Audience of assisted-session tokens (the Waizant apps). */
+  readonly assistedAudience?: string;
+  /** Group an agent must belong to (`cognito:groups`). */
+  readonly agentGroup?: string;
+  /** A private ES256 JWK to keep tokens valid across restarts; a fresh pair is generated otherwise. */
+  readonly privateJwk?: JWK;
+}
+
+export interface AgentTokenOverrides {
+  readonly tokenUse?: string;
+  readonly groups?: readonly string[];
+  readonly audience?: string;
+  readonly issuer?: string;
+  readonly expiresInSeconds?: number;
+  readonly issuedAt?: Date;
+}
+
+export interface LocalIdentity extends Identity {
+  /** Issues an agent ID token like Cognito would (for the demo and tests). */
+  issueAgentToken(agentId: string, overrides?: AgentTokenOverrides): Promise<string>;
+  jwks(): Promise<{ keys: JWK[] }>;
+  readonly issuer: string;
+  readonly assistedAudience: string;
+}
+
+const ALG = 'ES256';
+
+/**
+ * A local signer standing in for Cognito: ES256 ID tokens for agents, and assisted-session
+ * access tokens whose `act` claim names the agent (RFC 8693 style).
+ */
+export async function createLocalIdentity(options: LocalIdentityOptions): Promise<LocalIdentity> {
+  const issuer = options.issuer ?? 'https://identity.waizant.local';
+  const agentAudience = options.agentAudience ?? 'waizant-backoffice';
+  const assistedAudience = options.assistedAudience ?? 'waizant-apps';
+  const agentGroup = options.agentGroup ?? 'support-agents';
+  let privateKey: CryptoKey;
+  let publicJwk: JWK;
+  if (options.privateJwk) {
+    privateKey = (await importJWK({ ...options.privateJwk, alg: ALG }, ALG)) as CryptoKey;
+    const { d: _d, ...pub } = options.privateJwk;
+    publicJwk = pub;
+  } else {
+    const pair = await generateKeyPair(ALG, { extractable: true });
+    privateKey = pair.privateKey;
+    publicJwk = await exportJWK(pair.publicKey);
+  }
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const jwk: JWK = { ...publicJwk, kid, alg: ALG, use: 'sig' };
+  const keySet = createLocalJWKSet({ keys: [jwk] });
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+  return {
+    issuer,
+    assistedAudience,
+    async issueAgentToken(agentId, overrides = {}) {
+      const agent = await options.directory.getAgent(agentId);
+      const iat = overrides.issuedAt ?? options.clock.now();
+      return new SignJWT({
+        token_use: overrides.tokenUse ?? 'id',
+        'cognito:groups': [...(overrides.groups ?? [agentGroup])],
+        email: agent?.email ?? 'unknown@waizant.local',
+        name: agent?.name ?? 'Unknown',
+      })
+        .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
+        .setSubject(agentId)
+        .setIssuer(overrides.issuer ?? issuer)
+        .setAudience(overrides.audience ?? agentAudience)
+        .setIssuedAt(seconds(iat))
+        .setExpirationTime(seconds(iat) + (overrides.expiresInSeconds ?? 3600))
+        .setJti(randomUUID())
+        .sign(privateKey);
+    },
+    async verifyAgentToken(token): Promise<AgentIdentity> {
+      const refuse = () => new SupportError('unauthorized', 'Sign in again.');
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(token, keySet, {
+          issuer,
+          audience: agentAudience,
+          algorithms: [ALG],
+          currentDate: options.clock.now(),
+          clockTolerance: 0,
+          requiredClaims: ['sub', 'exp', 'iat'],
+        }));
+      } catch {
+        throw refuse();
+      }
+      const groups = payload['cognito:groups'];
+      if (payload.token_use !== 'id' || !Array.isArray(groups) || !groups.includes(agentGroup))
+        throw refuse();
+      const sub = typeof payload.sub === 'string' ? payload.sub : '';
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(sub)) throw refuse();
+      const agent = await options.directory.getAgent(sub);
+      if (!agent?.active) throw refuse();
+      return { agentId: agent.id };
+    },
+    async issueAssistedToken(request: AssistedTokenRequest) {
+      const now = options.clock.now();
+      const token = await new SignJWT({
+        token_use: 'access',
+        act: { sub: request.agentId },
+        ecosystem_id: request.ecosystemId,
+        role: request.role,
+        destination: request.destination,
+        support_ref: request.sessionRef,
+        amr: ['assisted'],
+      })
+        .setProtectedHeader({ alg: ALG, kid, typ: 'at+jwt' })
+        .setSubject(request.userId)
+        .setIssuer(issuer)
+        .setAudience(assistedAudience)
+        .setIssuedAt(seconds(now))
+        .setExpirationTime(seconds(request.expiresAt))
+        .setJti(randomUUID())
+        .sign(privateKey);
+      return { accessToken: token, expiresAt: new Date(seconds(request.expiresAt) * 1000) };
+    },
+    async jwks() {
+      return { keys: [jwk] };
+    },
+  };
+}

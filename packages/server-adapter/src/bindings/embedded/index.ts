@@ -1,0 +1,16 @@
+export {
+  type AgentTokenOverrides,
+  createLocalIdentity,
+  type LocalIdentity,
+  type LocalIdentityOptions,
+} from './identity.js';
+export {
+  allNotifiers,
+  type OutboxMessage,
+  outboxNotifier,
+  readOutbox,
+  type SmtpNotifierOptions,
+  smtpNotifier,
+} from './notifier.js';
+export { openPgliteDatabase, type PgliteDatabase, pgliteDatabase } from './pglite.js';
+export { DEMO, generateProcesses, seedDemoData } from './seed.js';

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock, Notification, Notifier, SqlExecutor } from '../../ports/index.js';
+
+export interface OutboxMessage {
+  readonly issueId: string;
+  readonly kind: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly createdAt: string;
+}
+
+/**
+ * The local outbox: each message is a row, written in the same transaction as the state change
+ * it belongs to when one is given. The same `issueId` is stored at most once.
+ */
+export function outboxNotifier(db: SqlExecutor, clock: Clock): Notifier {
+  return {
+    async send(message: Notification, context) {
+      await (context?.sql ?? db).query(
+        `INSERT INTO support_outbox (id, issue_id, kind, to_address, subject, body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (issue_id) DO NOTHING`,
+        [
+          randomUUID(),
+          message.issueId,
+          message.kind,
+          message.to,
+          message.subject,
+          message.text,
+          clock.now().toISOString(),
+        ],
+      );
+    },
+  };
+}
+
+export async function readOutbox(db: SqlExecutor, to?: string): Promise<OutboxMessage[]> {
+  const { rows } = await db.query<{
+    issue_id: string;
+    kind: string;
+    to_address: string;
+    subject: string;
+    body: string;
+    created_at: Date | string;
+  }>(
+    `SELECT issue_id, kind, to_address, subject, body, created_at FROM support_outbox
+     WHERE $1::text IS NULL OR to_address = $1 ORDER BY seq`,
+    [to ?? null],
+  );
+  return rows.map((r) => ({
+    issueId: r.issue_id,
+    kind: r.kind,
+    to: r.to_address,
+    subject: r.subject,
+    text: r.body,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+}
+
+export interface SmtpNotifierOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly from: string;
+  readonly secure?: boolean;
+  readonly ignoreTLS?: boolean;
+  readonly auth?: { user: string; pass: string };
+}
+
+/** Sends through SMTP with nodemailer (e.g. to a local mail catcher). The issueId becomes the Message-ID. */
+export async function smtpNotifier(options: SmtpNotifierOptions): Promise<Notifier> {
+  const nodemailer = await import('nodemailer');
+  const transport = nodemailer.createTransport({
+    host: options.host,
+    port: options.port,
+    secure: options.secure ?? false,
+    ignoreTLS: options.ignoreTLS ?? false,
+    ...(options.auth ? { auth: options.auth } : {}),
+  });
+  return {
+    async send(message) {
+      await transport.sendMail({
+        from: options.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        messageId: `<${message.issueId}@support.waizant.local>`,
+        headers: { 'X-Waizant-Kind': message.kind },
+      });
+    },
+  };
+}
+
+/** Sends to every notifier in order (e.g. the outbox, then SMTP); fails if any fails. */
+export function allNotifiers(...notifiers: Notifier[]): Notifier {
+  return {
+    async send(message, context) {
+      for (const notifier of notifiers) await notifier.send(message, context);
+    },
+  };
+}

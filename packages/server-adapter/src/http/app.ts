@@ -1,0 +1,312 @@
+import {
+  buildOpenApiDocument,
+  DEFAULT_CODE_DIGITS,
+  IdempotencyKey,
+  type RouteName,
+  type RouteResponse,
+  type RouteSpec,
+  routes,
+  SupportError,
+  verifyCodeRequest,
+} from '@waizant/support-core';
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import type { Identity, Logger } from '../ports/index.js';
+import { type ServiceContext, sha256Hex } from '../services/context.js';
+import { claimIdempotencyKey, storeIdempotentResponse } from '../services/idempotency.js';
+import type { AgentRef, SupportServerServices } from '../services/index.js';
+
+export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
+
+export interface HttpOptions {
+  readonly services: SupportServerServices;
+  readonly context: ServiceContext;
+  readonly identity: Identity;
+  readonly logger: Logger;
+  /** Origins allowed to POST from a browser (exact `scheme://host[:port]`). */
+  readonly origins: readonly string[];
+  /** Origins of the destination apps, allowed to call `POST /handoffs/redeem`. */
+  readonly redeemOrigins: readonly string[];
+  readonly bodyLimitBytes?: number;
+  /** Extra routes for development (e.g. the outbox); never enable in production. */
+  readonly devRoutes?: ReadonlyArray<{ path: string; handler: (url: URL) => Promise<unknown> }>;
+  readonly openApi?: { serverUrl?: string; version?: string };
+}
+
+type Part<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodType }
+  ? z.output<S>
+  : undefined;
+
+interface RouteInput<N extends RouteName> {
+  readonly agent: AgentRef;
+  readonly params: Part<(typeof routes)[N], 'params'>;
+  readonly query: Part<(typeof routes)[N], 'query'>;
+  readonly body: Part<(typeof routes)[N], 'body'>;
+}
+
+type Handlers = { [N in RouteName]: (input: RouteInput<N>) => Promise<RouteResponse<N>> };
+
+function handlersFor(s: SupportServerServices): Handlers {
+  return {
+    lookup: ({ agent, body }) => s.lookup(agent, body),
+    createSession: ({ agent, body }) => s.createSession(agent, body),
+    getSession: ({ agent, params }) => s.getSession(agent, params.sessionId),
+    selectEcosystem: ({ agent, params, body }) =>
+      s.selectEcosystem(agent, params.sessionId, body.ecosystemId),
+    sendAgentCode: ({ agent, params }) => s.sendCode(agent, params.sessionId, 'agent'),
+    verifyAgentCode: ({ agent, params, body }) => s.verifyCode(agent, params.sessionId, 'agent', body.code),
+    sendUserCode: ({ agent, params }) => s.sendCode(agent, params.sessionId, 'user'),
+    verifyUserCode: ({ agent, params, body }) => s.verifyCode(agent, params.sessionId, 'user', body.code),
+    createHandoff: ({ agent, params, body }) => s.createHandoff(agent, params.sessionId, body.destination),
+    getHandoff: ({ agent, params }) => s.getHandoff(agent, params.sessionId, params.handoffId),
+    touch: ({ agent, params }) => s.touch(agent, params.sessionId),
+    cancel: ({ agent, params, body }) => s.cancel(agent, params.sessionId, body.reason),
+    complete: ({ agent, params }) => s.complete(agent, params.sessionId),
+    listProcesses: ({ agent, params, query }) => s.listProcesses(agent, params.sessionId, query),
+    getProcess: ({ agent, params }) => s.getProcess(agent, params.sessionId, params.processId),
+    redeemHandoff: ({ body }) => s.redeemHandoff(body.token),
+  };
+}
+
+/**
+ * Responses with these are not stored for Idempotency-Key replay: their body carries a
+ * one-time secret (the handoff link), which must not rest in plaintext.
+ */
+const NOT_REPLAYABLE: ReadonlySet<RouteName> = new Set(['createHandoff', 'redeemHandoff']);
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-site',
+};
+
+function json(status: number, body: unknown, extra: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...extra },
+  });
+}
+
+function errorResponse(error: SupportError, extra: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = { ...extra };
+  if (error.details?.retryAfterSeconds !== undefined)
+    headers['Retry-After'] = String(error.details.retryAfterSeconds);
+  if (error.code === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer';
+  return json(error.status, error.toBody(), headers);
+}
+
+function invalid(issues: Array<{ path: string; message: string }>): SupportError {
+  return new SupportError('invalid_input', 'Invalid input.', { issues: issues.slice(0, 20) });
+}
+
+/** Maps zod issues to `{ path, message }` without echoing any submitted value (or unknown key names). */
+function issuesOf(error: z.ZodError, prefix: string): Array<{ path: string; message: string }> {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].join('.').slice(0, 200),
+    message: (issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message).slice(0, 300),
+  }));
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalid(issuesOf(result.error, prefix));
+  return result.data;
+}
+
+async function readBody(req: Request, limit: number): Promise<string> {
+  const tooLarge = () => new SupportError('payload_too_large', `The request body exceeds ${limit} bytes.`);
+  const declared = req.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) throw tooLarge();
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw invalid([{ path: 'body', message: 'the body is not valid UTF-8' }]);
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid([{ path: 'body', message: 'malformed JSON' }]);
+  }
+}
+
+function honoPath(template: string): string {
+  return template.replace(/\{(\w+)\}/g, ':$1');
+}
+
+/** Builds the single Fetch handler that mounts every entry of core's route table. */
+export function createHttpHandler(options: HttpOptions): (req: Request) => Promise<Response> {
+  const { services, context, identity, logger } = options;
+  const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const handlers = handlersFor(services);
+  const allowed = new Set(options.origins);
+  const redeemAllowed = new Set([...options.origins, ...options.redeemOrigins]);
+  const digits = context.limits.codeDigits;
+  const verifyBody = digits === DEFAULT_CODE_DIGITS ? undefined : verifyCodeRequest(digits);
+  const openApi = buildOpenApiDocument(options.openApi);
+  const app = new Hono();
+
+  function corsHeaders(req: Request, origins: ReadonlySet<string>): Record<string, string> {
+    const origin = req.headers.get('origin');
+    if (origin === null || !origins.has(origin)) return {};
+    return {
+      'Access-Control-Allow-Origin': origin,
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key',
+      'Access-Control-Allow-Methods': 'GET, POST',
+      'Access-Control-Max-Age': '600',
+      Vary: 'Origin',
+    };
+  }
+
+  /** CSRF defence for state-changing requests: JSON only, no foreign Origin, no cross-site fetch unless allow-listed. */
+  function checkPost(req: Request, origins: ReadonlySet<string>): void {
+    const origin = req.headers.get('origin');
+    const site = req.headers.get('sec-fetch-site');
+    if (origin !== null && !origins.has(origin)) {
+      throw new SupportError('forbidden', 'Cross-origin request refused.');
+    }
+    if (site === 'cross-site' && (origin === null || !origins.has(origin))) {
+      throw new SupportError('forbidden', 'Cross-site request refused.');
+    }
+    const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new SupportError('forbidden', 'POST requests must have Content-Type: application/json.');
+    }
+  }
+
+  async function authenticate(req: Request): Promise<AgentRef> {
+    const header = req.headers.get('authorization') ?? '';
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,8192})$/.exec(header);
+    if (!match?.[1]) throw new SupportError('unauthorized', 'Sign in again.');
+    return identity.verifyAgentToken(match[1]);
+  }
+
+  for (const [name, spec] of Object.entries(routes) as Array<[RouteName, RouteSpec]>) {
+    const origins = spec.agentAuth ? allowed : redeemAllowed;
+    const bodySchema =
+      verifyBody && (name === 'verifyAgentCode' || name === 'verifyUserCode') ? verifyBody : spec.body;
+    const handler = handlers[name] as (input: RouteInput<RouteName>) => Promise<unknown>;
+    if (spec.method === 'POST') {
+      app.options(
+        honoPath(spec.path),
+        (c) => new Response(null, { status: 204, headers: corsHeaders(c.req.raw, origins) }),
+      );
+    }
+    app.on(spec.method, honoPath(spec.path), async (c) => {
+      const req = c.req.raw;
+      const started = Date.now();
+      const cors = corsHeaders(req, origins);
+      let status = 500;
+      try {
+        if (spec.method === 'POST') checkPost(req, origins);
+        const agent = spec.agentAuth ? await authenticate(req) : { agentId: '' };
+        const params = parsePart(spec.params, c.req.param(), 'params');
+        const query = parsePart(spec.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
+        const body =
+          spec.method === 'POST'
+            ? parsePart(bodySchema, parseJson(await readBody(req, limit)), 'body')
+            : undefined;
+        const input = { agent, params, query, body } as RouteInput<RouteName>;
+
+        const keyHeader = req.headers.get('idempotency-key');
+        const key =
+          spec.method === 'POST' && keyHeader !== null
+            ? (parsePart(IdempotencyKey, keyHeader, 'headers.Idempotency-Key') as string)
+            : null;
+        const idempotent = key !== null && spec.agentAuth && !NOT_REPLAYABLE.has(name);
+        if (idempotent) {
+          const claim = await claimIdempotencyKey(
+            context,
+            agent.agentId,
+            name,
+            key,
+            sha256Hex(JSON.stringify({ params, query, body })),
+          );
+          if (claim.kind === 'replay') {
+            status = claim.status;
+            return json(claim.status, claim.body, { ...cors, 'Idempotent-Replayed': 'true' });
+          }
+        }
+        let response: Response;
+        let stored: { status: number; body: unknown };
+        try {
+          const result = spec.response.parse(await handler(input));
+          stored = { status: spec.status, body: result };
+          response = json(spec.status, result, cors);
+        } catch (error) {
+          const typed = error instanceof SupportError ? error : null;
+          if (idempotent) {
+            await storeIdempotentResponse(
+              context,
+              agent.agentId,
+              name,
+              key,
+              typed?.status ?? 500,
+              typed?.toBody(),
+            );
+          }
+          throw error;
+        }
+        if (idempotent)
+          await storeIdempotentResponse(context, agent.agentId, name, key, stored.status, stored.body);
+        status = response.status;
+        return response;
+      } catch (error) {
+        if (error instanceof SupportError) {
+          status = error.status;
+          return errorResponse(error, cors);
+        }
+        logger.error('unexpected error', {
+          route: name,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+        status = 500;
+        return errorResponse(new SupportError('internal', 'Something went wrong.'), cors);
+      } finally {
+        logger.info('request', { route: name, method: spec.method, status, ms: Date.now() - started });
+      }
+    });
+  }
+
+  app.get('/openapi.json', () => json(200, openApi));
+  if (identity.jwks) {
+    const jwks = identity.jwks.bind(identity);
+    app.get('/.well-known/jwks.json', async () => json(200, await jwks()));
+  }
+  for (const dev of options.devRoutes ?? []) {
+    app.get(dev.path, async (c) => json(200, await dev.handler(new URL(c.req.url))));
+  }
+  app.notFound(() => errorResponse(new SupportError('not_found', 'No such route.')));
+  app.onError((error) => {
+    logger.error('unexpected error', { error: error.name });
+    return errorResponse(new SupportError('internal', 'Something went wrong.'));
+  });
+
+  return async (req: Request) => app.fetch(req);
+}

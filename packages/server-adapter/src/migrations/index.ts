@@ -1,0 +1,182 @@
+import type { SqlDatabase } from '../ports/index.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** One statement per entry (parameterless), run in one transaction. */
+  readonly statements: readonly string[];
+}
+
+/** The kit's own tables. Standard PostgreSQL 15+: the same list runs on PGlite and on a server. */
+export const SUPPORT_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'support tables',
+    statements: [
+      `CREATE TABLE support_sessions (
+        id uuid PRIMARY KEY,
+        session_ref text NOT NULL UNIQUE,
+        agent_id uuid NOT NULL,
+        flow text NOT NULL CHECK (flow IN ('technical-assistance', 'ecosystem-admin')),
+        user_id uuid NOT NULL,
+        step text NOT NULL CHECK (step IN ('select_ecosystem', 'agent_code', 'user_code', 'verified',
+          'cancelled', 'expired', 'locked', 'completed')),
+        ecosystem_id uuid,
+        role text CHECK (role IN ('administrator', 'managed')),
+        code_attempts integer NOT NULL DEFAULT 0,
+        code_sends integer NOT NULL DEFAULT 0,
+        last_code_sent_at timestamptz,
+        cancel_reason text,
+        created_at timestamptz NOT NULL,
+        last_activity_at timestamptz NOT NULL,
+        absolute_expires_at timestamptz NOT NULL,
+        closed_at timestamptz
+      )`,
+      `CREATE INDEX support_sessions_open ON support_sessions (last_activity_at)
+        WHERE closed_at IS NULL`,
+      `CREATE TABLE support_codes (
+        id uuid PRIMARY KEY,
+        session_id uuid NOT NULL REFERENCES support_sessions (id),
+        agent_id uuid NOT NULL,
+        purpose text NOT NULL CHECK (purpose IN ('agent', 'user')),
+        code_hash text NOT NULL,
+        sent_to text NOT NULL,
+        issue_id uuid NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        consumed_at timestamptz,
+        revoked_at timestamptz
+      )`,
+      `CREATE UNIQUE INDEX support_codes_one_live ON support_codes (session_id, purpose)
+        WHERE consumed_at IS NULL AND revoked_at IS NULL`,
+      `CREATE TABLE support_handoffs (
+        id uuid PRIMARY KEY,
+        session_id uuid NOT NULL REFERENCES support_sessions (id),
+        agent_id uuid NOT NULL,
+        user_id uuid NOT NULL,
+        ecosystem_id uuid NOT NULL,
+        role text NOT NULL,
+        destination text NOT NULL CHECK (destination IN ('store', 'web', 'app')),
+        page text NOT NULL,
+        token_hash text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        claimed_at timestamptz,
+        revoked_at timestamptz
+      )`,
+      `CREATE INDEX support_handoffs_session ON support_handoffs (session_id)`,
+      `CREATE TABLE support_audit (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL,
+        agent_id uuid,
+        session_ref text,
+        action text NOT NULL,
+        outcome text NOT NULL,
+        detail jsonb NOT NULL DEFAULT '{}'::jsonb
+      )`,
+      `CREATE INDEX support_audit_session ON support_audit (session_ref)`,
+      `CREATE TABLE support_rate_limits (
+        bucket text NOT NULL,
+        window_start timestamptz NOT NULL,
+        count integer NOT NULL,
+        PRIMARY KEY (bucket, window_start)
+      )`,
+      `CREATE TABLE support_idempotency (
+        agent_id uuid NOT NULL,
+        route text NOT NULL,
+        idempotency_key text NOT NULL,
+        request_hash text NOT NULL,
+        status integer,
+        response jsonb,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (agent_id, route, idempotency_key)
+      )`,
+      `CREATE TABLE support_outbox (
+        seq bigserial PRIMARY KEY,
+        id uuid NOT NULL UNIQUE,
+        issue_id text NOT NULL UNIQUE,
+        kind text NOT NULL,
+        to_address text NOT NULL,
+        subject text NOT NULL,
+        body text NOT NULL,
+        created_at timestamptz NOT NULL
+      )`,
+    ],
+  },
+];
+
+/**
+ * The Core DB tables the embedded directory reads. In production these already exist in
+ * Waizant's Core DB; the embedded binding creates them so the kit runs with no setup.
+ */
+export const CORE_DIRECTORY_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1001,
+    name: 'embedded core directory',
+    statements: [
+      `CREATE TABLE core_users (
+        id uuid PRIMARY KEY,
+        email text NOT NULL UNIQUE,
+        name text NOT NULL,
+        status text NOT NULL CHECK (status IN ('active', 'unconfirmed', 'disabled', 'locked'))
+      )`,
+      `CREATE TABLE core_agents (
+        id uuid PRIMARY KEY,
+        email text NOT NULL UNIQUE,
+        name text NOT NULL,
+        active boolean NOT NULL
+      )`,
+      `CREATE TABLE core_ecosystems (id uuid PRIMARY KEY, name text NOT NULL)`,
+      `CREATE TABLE core_memberships (
+        user_id uuid NOT NULL REFERENCES core_users (id),
+        ecosystem_id uuid NOT NULL REFERENCES core_ecosystems (id),
+        role text NOT NULL CHECK (role IN ('administrator', 'managed')),
+        inherited boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (user_id, ecosystem_id)
+      )`,
+      `CREATE TABLE core_processes (
+        id uuid PRIMARY KEY,
+        user_id uuid NOT NULL REFERENCES core_users (id),
+        ecosystem_id uuid NOT NULL REFERENCES core_ecosystems (id),
+        kind text NOT NULL CHECK (kind IN ('designation', 'validation', 'transfer')),
+        title text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'in_review', 'approved', 'rejected')),
+        detail text NOT NULL,
+        reason text,
+        decided_by text,
+        decided_at timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      )`,
+      `CREATE INDEX core_processes_keyset ON core_processes (user_id, created_at DESC, id DESC)`,
+    ],
+  },
+];
+
+/**
+ * Applies the migrations not yet recorded, in order, each in one transaction. Safe to run on
+ * every start and from several instances at once (an advisory lock serialises them).
+ */
+export async function runMigrations(db: SqlDatabase, migrations: readonly Migration[]): Promise<number[]> {
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS support_schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`,
+  );
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(724011)');
+      const done = await tx.query('SELECT 1 FROM support_schema_migrations WHERE version = $1', [
+        migration.version,
+      ]);
+      if (done.rows.length > 0) return;
+      for (const statement of migration.statements) await tx.query(statement);
+      await tx.query(
+        'INSERT INTO support_schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+        [migration.version, migration.name, new Date().toISOString()],
+      );
+      applied.push(migration.version);
+    });
+  }
+  return applied;
+}

@@ -1,0 +1,124 @@
+import type { ProcessDetail, ProcessSummary, UserSummary } from '@waizant/support-core';
+
+/** One statement runner: PGlite, a `pg.Pool` and a `pg.PoolClient` all fit it. */
+export interface SqlExecutor {
+  query<R extends object = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<{ rows: R[] }>;
+}
+
+/**
+ * The kit's persistence. SQL is standard PostgreSQL (15+) so that the same migrations run on
+ * PGlite and on a real server. `transaction` runs `fn` on one connection inside BEGIN/COMMIT and
+ * rolls back when it throws.
+ */
+export interface SqlDatabase extends SqlExecutor {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface AgentRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly active: boolean;
+}
+
+/** Keyset position in a newest-first process list. */
+export interface ProcessCursor {
+  readonly createdAt: string;
+  readonly id: string;
+}
+
+/** Read access to the Core DB: users, ecosystems, memberships, agents, successions' processes. */
+export interface CoreDirectory {
+  findUserByEmail(email: string): Promise<UserSummary | null>;
+  getUser(userId: string): Promise<UserSummary | null>;
+  getAgent(agentId: string): Promise<AgentRecord | null>;
+  listProcesses(query: {
+    userId: string;
+    ecosystemIds: readonly string[];
+    after: ProcessCursor | null;
+    limit: number;
+  }): Promise<{ items: ProcessSummary[]; total: number }>;
+  getProcess(query: {
+    userId: string;
+    ecosystemIds: readonly string[];
+    processId: string;
+  }): Promise<ProcessDetail | null>;
+}
+
+export interface AgentIdentity {
+  readonly agentId: string;
+}
+
+export interface AssistedTokenRequest {
+  readonly userId: string;
+  readonly agentId: string;
+  readonly ecosystemId: string;
+  readonly role: string;
+  readonly destination: string;
+  /** HMAC reference of the support session (never the raw id). */
+  readonly sessionRef: string;
+  readonly expiresAt: Date;
+}
+
+/** Agent authentication and assisted-session issuing (Cognito in production, a local signer embedded). */
+export interface Identity {
+  /** Resolves the calling agent or throws `SupportError('unauthorized')`. */
+  verifyAgentToken(token: string): Promise<AgentIdentity>;
+  issueAssistedToken(request: AssistedTokenRequest): Promise<{ accessToken: string; expiresAt: Date }>;
+  /** Public keys for the tokens this identity issues, when it issues them itself. */
+  jwks?(): Promise<{ keys: object[] }>;
+}
+
+export type NotificationKind = 'agent_code' | 'user_code' | 'assisted_session_started';
+
+export interface Notification {
+  /** Idempotency key: the same issueId is delivered at most once. */
+  readonly issueId: string;
+  readonly kind: NotificationKind;
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+export interface NotifyContext {
+  /** The open transaction of the state change this message belongs to (transactional outbox). */
+  readonly sql?: SqlExecutor;
+}
+
+/** Sends e-mails (AWS Lambda in production, a local outbox or SMTP embedded). Throws on failure. */
+export interface Notifier {
+  send(message: Notification, context?: NotifyContext): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+/** Structured logger. The server never passes a code, token or session id to it. */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
+
+export function consoleLogger(): Logger {
+  const line = (level: string) => (message: string, fields?: LogFields) =>
+    console.log(JSON.stringify({ level, time: new Date().toISOString(), message, ...fields }));
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}

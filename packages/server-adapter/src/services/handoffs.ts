@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AssistedSession,
+  type Destination,
+  type DestinationPage,
+  destinationPage,
+  type Handoff,
+  type HandoffState,
+  type HandoffStatus,
+  isDestinationAllowed,
+  type Role,
+  SupportError,
+} from '@waizant/support-core';
+import { audit } from './audit.js';
+import { addSeconds, drawToken, iso, type ServiceContext, tokenHash } from './context.js';
+import { type AgentRef, aliveSql, instant, refuse, type SessionRow, sessionIdentity } from './sessions.js';
+
+interface HandoffRow {
+  id: string;
+  session_id: string;
+  agent_id: string;
+  user_id: string;
+  ecosystem_id: string;
+  role: Role;
+  destination: Destination;
+  page: DestinationPage;
+  created_at: Date | string;
+  expires_at: Date | string;
+  claimed_at: Date | string | null;
+  revoked_at: Date | string | null;
+}
+
+/**
+ * A one-time link into the user's account: 128-bit token (stored only as an HMAC), short TTL,
+ * bound to session, user, ecosystem and destination. Created by one conditional INSERT … SELECT
+ * that only matches a live, verified technical-assistance session of this agent.
+ */
+export async function createHandoff(
+  ctx: ServiceContext,
+  agent: AgentRef,
+  sessionId: string,
+  destination: Destination,
+): Promise<Handoff> {
+  const action = 'handoff.create';
+  const fixed = await sessionIdentity(ctx, agent, sessionId);
+  if (!fixed) throw await refuse(ctx, agent, sessionId, action, ['verified']);
+  if (fixed.flow !== 'technical-assistance') {
+    await audit(ctx, ctx.db, {
+      agentId: agent.agentId,
+      sessionRef: fixed.session_ref,
+      action,
+      outcome: 'refused',
+      detail: { error: 'wrong_step', flow: fixed.flow },
+    });
+    throw new SupportError('wrong_step', 'Handoffs exist only in technical assistance.');
+  }
+  const at = instant(ctx);
+  const token = drawToken(ctx.limits.handoffTokenBytes);
+  const id = randomUUID();
+  const expiresAt = addSeconds(at.now, ctx.limits.handoffTtlSeconds);
+  const result = await ctx.db.transaction(async (tx) => {
+    const touched = await tx.query<SessionRow>(
+      `UPDATE support_sessions SET last_activity_at = $3
+       WHERE id = $1 AND agent_id = $2 AND step = 'verified' AND flow = 'technical-assistance'
+         AND role IS NOT NULL AND ecosystem_id IS NOT NULL AND ${aliveSql('$3', '$4')}
+       RETURNING *`,
+      [sessionId, agent.agentId, at.nowIso, at.cutoffIso],
+    );
+    const session = touched.rows[0];
+    if (!session?.role || !session.ecosystem_id) return { kind: 'refused' as const };
+    if (!isDestinationAllowed(session.role, destination)) {
+      return { kind: 'forbidden' as const, session };
+    }
+    const page = destinationPage(session.role, destination);
+    await tx.query(
+      `INSERT INTO support_handoffs (id, session_id, agent_id, user_id, ecosystem_id, role, destination,
+         page, token_hash, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        id,
+        sessionId,
+        agent.agentId,
+        session.user_id,
+        session.ecosystem_id,
+        session.role,
+        destination,
+        page,
+        tokenHash(ctx.keys, token),
+        at.nowIso,
+        expiresAt.toISOString(),
+      ],
+    );
+    await audit(ctx, tx, {
+      agentId: agent.agentId,
+      sessionRef: session.session_ref,
+      action,
+      outcome: 'ok',
+      detail: { destination, page },
+    });
+    return { kind: 'created' as const, page };
+  });
+  if (result.kind === 'refused') throw await refuse(ctx, agent, sessionId, action, ['verified']);
+  if (result.kind === 'forbidden') {
+    await audit(ctx, ctx.db, {
+      agentId: agent.agentId,
+      sessionRef: result.session.session_ref,
+      action,
+      outcome: 'refused',
+      detail: { error: 'forbidden', destination },
+    });
+    throw new SupportError('forbidden', "This destination is not available for the user's role.");
+  }
+  ctx.logger.info('handoff created', { agentId: agent.agentId, destination });
+  const base = ctx.destinations[result.page];
+  const link = `${base.split('#')[0]}#token=${token}`;
+  return {
+    id,
+    destination,
+    page: result.page,
+    link,
+    expiresAt: expiresAt.toISOString(),
+    expiresIn: ctx.limits.handoffTtlSeconds,
+  };
+}
+
+export async function getHandoff(
+  ctx: ServiceContext,
+  agent: AgentRef,
+  sessionId: string,
+  handoffId: string,
+): Promise<HandoffStatus> {
+  const { rows } = await ctx.db.query<HandoffRow>(
+    `SELECT h.* FROM support_handoffs h JOIN support_sessions s ON s.id = h.session_id
+     WHERE h.id = $1 AND h.session_id = $2 AND s.agent_id = $3`,
+    [handoffId, sessionId, agent.agentId],
+  );
+  const row = rows[0];
+  if (!row) throw new SupportError('not_found', 'No such handoff.');
+  const now = ctx.clock.now();
+  let state: HandoffState = 'pending';
+  if (row.claimed_at !== null) state = 'claimed';
+  else if (row.revoked_at !== null) state = 'revoked';
+  else if (new Date(row.expires_at) <= now) state = 'expired';
+  return {
+    id: row.id,
+    destination: row.destination,
+    page: row.page,
+    state,
+    expiresAt: iso(row.expires_at),
+    claimedAt: row.claimed_at === null ? null : iso(row.claimed_at),
+  };
+}
+
+interface ClaimRow extends HandoffRow {
+  session_ref: string;
+  last_activity_at: Date | string;
+  absolute_expires_at: Date | string;
+}
+
+/**
+ * Called by the destination app with the token. One statement claims it: unclaimed, unrevoked,
+ * unexpired, and its session still live and verified. Anything else is one generic error.
+ */
+export async function redeemHandoff(ctx: ServiceContext, token: string): Promise<AssistedSession> {
+  const at = instant(ctx);
+  const { rows } = await ctx.db.query<ClaimRow>(
+    `UPDATE support_handoffs h SET claimed_at = $2
+     FROM support_sessions s
+     WHERE h.token_hash = $1 AND h.claimed_at IS NULL AND h.revoked_at IS NULL AND h.expires_at > $2
+       AND s.id = h.session_id AND s.step = 'verified' AND ${aliveSql('$2', '$3', 's')}
+     RETURNING h.*, s.session_ref, s.last_activity_at, s.absolute_expires_at`,
+    [tokenHash(ctx.keys, token), at.nowIso, at.cutoffIso],
+  );
+  const claim = rows[0];
+  if (!claim) {
+    await audit(ctx, ctx.db, {
+      agentId: null,
+      sessionRef: null,
+      action: 'handoff.redeem',
+      outcome: 'refused',
+      detail: { error: 'handoff_invalid' },
+    });
+    ctx.logger.info('handoff redeem refused');
+    throw new SupportError('handoff_invalid', 'This link is not valid.');
+  }
+  const [user, agentRecord] = await Promise.all([
+    ctx.directory.getUser(claim.user_id),
+    ctx.directory.getAgent(claim.agent_id),
+  ]);
+  const ecosystem = user?.ecosystems.find((e) => e.id === claim.ecosystem_id);
+  if (!user || !agentRecord || !ecosystem)
+    throw new SupportError('handoff_invalid', 'This link is not valid.');
+  // The assisted session ends no later than the support session would (idle or absolute).
+  const idleEnd = addSeconds(new Date(claim.last_activity_at), ctx.limits.idleTimeoutSeconds);
+  const absolute = new Date(claim.absolute_expires_at);
+  const expiresAt = idleEnd < absolute ? idleEnd : absolute;
+  const issued = await ctx.identity.issueAssistedToken({
+    userId: user.id,
+    agentId: agentRecord.id,
+    ecosystemId: ecosystem.id,
+    role: claim.role,
+    destination: claim.destination,
+    sessionRef: claim.session_ref,
+    expiresAt,
+  });
+  await audit(ctx, ctx.db, {
+    agentId: claim.agent_id,
+    sessionRef: claim.session_ref,
+    action: 'handoff.redeem',
+    outcome: 'ok',
+    detail: { destination: claim.destination },
+  });
+  await ctx.notifier
+    .send({
+      issueId: `assisted:${claim.id}`,
+      kind: 'assisted_session_started',
+      to: user.email,
+      subject: 'Waizant support opened an assisted session in your account',
+      text: [
+        `Hello ${user.name},`,
+        '',
+        `${agentRecord.name}, from Waizant support, opened an assisted session in your account`,
+        `(ecosystem ${ecosystem.name}, ${claim.page}). It ends when the support session ends.`,
+        'If you did not ask Waizant support for help, contact us.',
+      ].join('\n'),
+    })
+    .catch(() => ctx.logger.warn('assisted-session notice not sent', { agentId: claim.agent_id }));
+  ctx.logger.info('handoff redeemed', { agentId: claim.agent_id, destination: claim.destination });
+  return {
+    accessToken: issued.accessToken,
+    tokenType: 'Bearer',
+    expiresAt: issued.expiresAt.toISOString(),
+    user: { id: user.id, name: user.name, email: user.email },
+    ecosystem: { id: ecosystem.id, name: ecosystem.name },
+    role: claim.role,
+    destination: claim.destination,
+    page: claim.page,
+    assistedBy: { id: agentRecord.id, name: agentRecord.name, email: agentRecord.email },
+  };
+}

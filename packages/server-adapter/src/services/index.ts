@@ -1,0 +1,75 @@
+import type {
+  AssistedSession,
+  CodePurpose,
+  CreateSessionRequest,
+  Destination,
+  Handoff,
+  HandoffStatus,
+  LookupRequest,
+  LookupResponse,
+  ProcessDetail,
+  ProcessListQuery,
+  ProcessPage,
+  SupportSessionView,
+} from '@waizant/support-core';
+import { sendCode, verifyCode } from './codes.js';
+import type { ServiceContext } from './context.js';
+import { createHandoff, getHandoff, redeemHandoff } from './handoffs.js';
+import { lookup } from './lookup.js';
+import { getProcess, listProcesses } from './processes.js';
+import * as sessions from './sessions.js';
+
+export type { AgentRef } from './sessions.js';
+
+/** The server's use cases, callable without HTTP (e.g. to run the flow headless in a backend). */
+export interface SupportServerServices {
+  lookup(agent: sessions.AgentRef, request: LookupRequest): Promise<LookupResponse>;
+  createSession(agent: sessions.AgentRef, request: CreateSessionRequest): Promise<SupportSessionView>;
+  getSession(agent: sessions.AgentRef, sessionId: string): Promise<SupportSessionView>;
+  selectEcosystem(
+    agent: sessions.AgentRef,
+    sessionId: string,
+    ecosystemId: string,
+  ): Promise<SupportSessionView>;
+  sendCode(agent: sessions.AgentRef, sessionId: string, purpose: CodePurpose): Promise<SupportSessionView>;
+  verifyCode(
+    agent: sessions.AgentRef,
+    sessionId: string,
+    purpose: CodePurpose,
+    code: string,
+  ): Promise<SupportSessionView>;
+  createHandoff(agent: sessions.AgentRef, sessionId: string, destination: Destination): Promise<Handoff>;
+  getHandoff(agent: sessions.AgentRef, sessionId: string, handoffId: string): Promise<HandoffStatus>;
+  redeemHandoff(token: string): Promise<AssistedSession>;
+  touch(agent: sessions.AgentRef, sessionId: string): Promise<SupportSessionView>;
+  cancel(agent: sessions.AgentRef, sessionId: string, reason: string): Promise<SupportSessionView>;
+  complete(agent: sessions.AgentRef, sessionId: string): Promise<SupportSessionView>;
+  listProcesses(agent: sessions.AgentRef, sessionId: string, query: ProcessListQuery): Promise<ProcessPage>;
+  getProcess(agent: sessions.AgentRef, sessionId: string, processId: string): Promise<ProcessDetail>;
+  /** Closes every open session past its idle or absolute limit in one statement; audits each. */
+  sweepExpiredSessions(): Promise<number>;
+}
+
+export function createServices(ctx: ServiceContext): SupportServerServices {
+  return {
+    lookup: (agent, request) => lookup(ctx, agent, request),
+    createSession: (agent, request) => sessions.createSession(ctx, agent, request),
+    getSession: (agent, id) => sessions.getSession(ctx, agent, id),
+    selectEcosystem: (agent, id, ecosystemId) => sessions.selectEcosystem(ctx, agent, id, ecosystemId),
+    sendCode: (agent, id, purpose) => sendCode(ctx, agent, id, purpose),
+    verifyCode: (agent, id, purpose, code) => verifyCode(ctx, agent, id, purpose, code),
+    createHandoff: (agent, id, destination) => createHandoff(ctx, agent, id, destination),
+    getHandoff: (agent, id, handoffId) => getHandoff(ctx, agent, id, handoffId),
+    redeemHandoff: (token) => redeemHandoff(ctx, token),
+    touch: (agent, id) => sessions.touch(ctx, agent, id),
+    cancel: (agent, id, reason) => sessions.cancel(ctx, agent, id, reason),
+    complete: (agent, id) => sessions.complete(ctx, agent, id),
+    listProcesses: (agent, id, query) => listProcesses(ctx, agent, id, query),
+    getProcess: (agent, id, processId) => getProcess(ctx, agent, id, processId),
+    sweepExpiredSessions: async () => {
+      const count = await sessions.expireSessions(ctx, ctx.db, sessions.instant(ctx), null);
+      if (count > 0) ctx.logger.info('expired support sessions closed', { count });
+      return count;
+    },
+  };
+}
