@@ -136,6 +136,15 @@ export function escapeFilterValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
+/** The class of an error (aws-jwt-verify errors keep `name === 'Error'`), never its message. */
+function errorClass(error: unknown): string {
+  if (error instanceof Error) {
+    const ctor = error.constructor.name;
+    return ctor && ctor !== 'Error' ? ctor : error.name || 'Error';
+  }
+  return 'invalid';
+}
+
 export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoIdentity {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
@@ -204,13 +213,16 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
 
   async function verifyAgentToken(token: string): Promise<AgentIdentity> {
     let claims: { sub: string } & Record<string, unknown>;
+    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
+      logger.info('agent token refused', { reason: 'malformed' });
+      throw new SupportError('unauthorized', GENERIC_UNAUTHORIZED);
+    }
     try {
-      if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw new Error('shape');
       claims = await verifier.verify(token);
     } catch (error) {
       // The error class only (e.g. JwtExpiredError); aws-jwt-verify never embeds the raw JWT unless
       // `includeRawJwtInErrors` is set, and this binding does not set it.
-      logger.info('agent token refused', { reason: errorName(error) || 'invalid' });
+      logger.info('agent token refused', { reason: errorClass(error) });
       throw new SupportError('unauthorized', GENERIC_UNAUTHORIZED);
     }
     let agentId: string;
