@@ -41,10 +41,8 @@ export async function startCognitoLocal(timeoutMs = 30_000): Promise<CognitoLoca
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colours from pino-pretty
-      const match = /Cognito Local running on (http:\/\/127\.0\.0\.1:\d+)/.exec(
-        output.replace(/\u001b\[[0-9;]*m/g, ''),
-      );
+      // pino-pretty colours the line; the URL itself is plain text ending before the next escape.
+      const match = /Cognito Local running on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);

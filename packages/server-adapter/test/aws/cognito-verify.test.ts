@@ -1,6 +1,6 @@
 import { SupportError } from '@waizant/support-core';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCognitoIdentity } from '../../src/bindings/aws/cognito-identity.js';
 import { capturingLogger, SECRET } from './helpers.js';
