@@ -27,10 +27,11 @@ export interface DefineAuthChallengeEvent extends CognitoTriggerBase<'DefineAuth
     clientMetadata?: StringMap;
     userNotFound?: boolean;
   };
+  /** Cognito sends these as `null`; the handler sets them. */
   response: {
-    challengeName?: string;
-    issueTokens?: boolean;
-    failAuthentication?: boolean;
+    challengeName?: string | null;
+    issueTokens?: boolean | null;
+    failAuthentication?: boolean | null;
   };
 }
 
@@ -43,9 +44,9 @@ export interface CreateAuthChallengeEvent extends CognitoTriggerBase<'CreateAuth
     userNotFound?: boolean;
   };
   response: {
-    publicChallengeParameters?: StringMap;
-    privateChallengeParameters?: StringMap;
-    challengeMetadata?: string;
+    publicChallengeParameters?: StringMap | null;
+    privateChallengeParameters?: StringMap | null;
+    challengeMetadata?: string | null;
   };
 }
 
@@ -58,7 +59,7 @@ export interface VerifyAuthChallengeResponseEvent
     clientMetadata?: StringMap;
     userNotFound?: boolean;
   };
-  response: { answerCorrect?: boolean };
+  response: { answerCorrect?: boolean | null };
 }
 
 export type PreTokenGenerationSource =
