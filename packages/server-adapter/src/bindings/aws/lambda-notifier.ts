@@ -93,7 +93,12 @@ export function createLambdaNotifier(options: LambdaNotifierOptions): Notifier {
           region: options.region,
           maxAttempts: 1,
           ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-          requestHandler: { requestTimeout: options.requestTimeoutMs ?? 15_000, connectionTimeout: 3_000 },
+          // throwOnRequestTimeout: without it this smithy version only warns when requestTimeout passes.
+          requestHandler: {
+            requestTimeout: options.requestTimeoutMs ?? 15_000,
+            connectionTimeout: 3_000,
+            throwOnRequestTimeout: true,
+          },
         });
   const backoff: BackoffOptions = {
     attempts: options.backoff?.attempts ?? 4,
