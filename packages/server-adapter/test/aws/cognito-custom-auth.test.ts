@@ -58,6 +58,7 @@ function identity(overrides: { appToken?: 'access' | 'id' } = {}) {
     region: 'eu-west-1',
     agentGroup: 'support-agents',
     assistedSecret: SECRET,
+    directory: { getAgent: async () => null },
     client: realClient,
     clock: { now: () => NOW },
     logger,

@@ -37,6 +37,7 @@ function identity() {
     region: 'local',
     agentGroup: 'support-agents',
     assistedSecret: SECRET,
+    directory: { getAgent: async () => null },
     client: admin,
     verifier,
     logger,
@@ -145,6 +146,7 @@ describe('getUserAccountStatus (ListUsers email filter + AdminGetUser) on cognit
       region: 'local',
       agentGroup: 'g',
       assistedSecret: SECRET,
+      directory: { getAgent: async () => null },
       // Port 9 (discard) on loopback: nothing listens, the connection is refused.
       client: new CognitoIdentityProviderClient({
         endpoint: 'http://127.0.0.1:9',

@@ -17,6 +17,12 @@ let otherKey: CryptoKey;
 let jwk: JWK;
 let networkFetches = 0;
 const logger = capturingLogger();
+const INACTIVE = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const agents = new Map([
+  [AGENT, { id: AGENT, name: 'Agent', email: 'agent@waizant.test', active: true }],
+  [INACTIVE, { id: INACTIVE, name: 'Former', email: 'former@waizant.test', active: false }],
+]);
+const directory = { getAgent: async (id: string) => agents.get(id) ?? null };
 
 function identity() {
   // A fetcher that refuses: nothing in these tests may leave the machine.
@@ -35,6 +41,7 @@ function identity() {
     agentGroup: GROUP,
     assistedSecret: SECRET,
     jwksCache,
+    directory,
     logger,
   });
   id.verifier.cacheJwks({ keys: [jwk] });
@@ -197,6 +204,13 @@ describe('Cognito agent token verification (aws-jwt-verify, hydrated JWKS)', () 
     await expectRefused(() => identity().verifyAgentToken(other), other, 'CognitoJwtInvalidGroupError');
     const none = await token({ groups: null });
     await expectRefused(() => identity().verifyAgentToken(none), none, 'CognitoJwtInvalidGroupError');
+  });
+
+  it('refuses a valid token of an agent the Core DB does not know or has deactivated', async () => {
+    const unknown = await token({ sub: '00000000-0000-4000-8000-000000000000' });
+    await expectRefused(() => identity().verifyAgentToken(unknown), unknown, 'agent_unknown');
+    const inactive = await token({ sub: INACTIVE });
+    await expectRefused(() => identity().verifyAgentToken(inactive), inactive, 'agent_inactive');
   });
 
   it('refuses garbage and an empty token', async () => {

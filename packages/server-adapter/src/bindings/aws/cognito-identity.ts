@@ -9,7 +9,14 @@ import {
 import { Email, SupportError, type UserStatus } from '@waizant/support-core';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { JwksCache } from 'aws-jwt-verify/jwk';
-import type { AgentIdentity, AssistedTokenRequest, Clock, Identity, Logger } from '../../ports/index.js';
+import type {
+  AgentIdentity,
+  AssistedTokenRequest,
+  Clock,
+  CoreDirectory,
+  Identity,
+  Logger,
+} from '../../ports/index.js';
 import { silentLogger, systemClock } from '../../ports/index.js';
 import { type BackoffOptions, backoffDelay, defaultSleep, errorName, isThrottling } from './retry.js';
 import { newNonce, signAssertion } from './signed-assertion.js';
@@ -51,6 +58,12 @@ export interface CognitoIdentityOptions {
   readonly region: string;
   /** Cognito group every agent must be in (`cognito:groups`). */
   readonly agentGroup: string;
+  /**
+   * The Core DB: a verified token is accepted only for an agent that exists there and is active
+   * (the Core DB stays authoritative — the JWT verifier cannot see revocation). A directory
+   * failure propagates (it never grants access).
+   */
+  readonly directory: Pick<CoreDirectory, 'getAgent'>;
   /**
    * App client used for assisted sessions (CUSTOM_AUTH enabled). Defaults to `clientId`; a
    * dedicated client is recommended so that its token lifetimes can be the minimum (README).
@@ -233,7 +246,12 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
     }
     if (typeof agentId !== 'string' || agentId.length === 0 || agentId.length > 128)
       throw new SupportError('unauthorized', GENERIC_UNAUTHORIZED);
-    return { agentId };
+    const agent = await options.directory.getAgent(agentId);
+    if (!agent?.active) {
+      logger.info('agent token refused', { reason: agent ? 'agent_inactive' : 'agent_unknown' });
+      throw new SupportError('unauthorized', GENERIC_UNAUTHORIZED);
+    }
+    return { agentId: agent.id };
   }
 
   async function getUserAccountStatus(email: string): Promise<CognitoAccountStatus> {
