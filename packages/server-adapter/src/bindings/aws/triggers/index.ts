@@ -1,0 +1,12 @@
+export { createAuthChallengeHandler } from './create-auth-challenge.js';
+export { defineAuthChallengeHandler } from './define-auth-challenge.js';
+export type * from './events.js';
+export {
+  ASSISTED_CLAIMS,
+  createPreTokenGenerationHandler,
+  type PreTokenGenerationOptions,
+} from './pre-token-generation.js';
+export {
+  createVerifyAuthChallengeHandler,
+  type VerifyAuthChallengeOptions,
+} from './verify-auth-challenge.js';

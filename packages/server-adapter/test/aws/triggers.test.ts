@@ -1,0 +1,275 @@
+import * as crypto from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type AssistedAssertion, newNonce, signAssertion } from '../../src/bindings/aws/signed-assertion.js';
+import { createAuthChallengeHandler } from '../../src/bindings/aws/triggers/create-auth-challenge.js';
+import { defineAuthChallengeHandler } from '../../src/bindings/aws/triggers/define-auth-challenge.js';
+import {
+  ASSISTED_CLAIMS,
+  createPreTokenGenerationHandler,
+} from '../../src/bindings/aws/triggers/pre-token-generation.js';
+import { createVerifyAuthChallengeHandler } from '../../src/bindings/aws/triggers/verify-auth-challenge.js';
+import {
+  createEvent,
+  defineEvent,
+  preTokenV1Event,
+  preTokenV2Event,
+  USERNAME,
+  verifyEvent,
+} from './cognito-events.js';
+import { SECRET } from './helpers.js';
+
+// Counts constant-time comparisons without changing them (SECURITY.md (b) 11).
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:crypto')>();
+  return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
+});
+
+// SECURITY.md rows 5 (compare), 17, 18; (b) 2 (replay/expiry of the answer), 3, 5, 11, 15.
+const NOW = new Date('2026-11-25T10:00:00Z');
+const clock = { now: () => NOW };
+const AGENT = '7f1c1d3e-8a2b-4c5d-9e6f-0a1b2c3d4e5f';
+
+function payload(overrides: Partial<AssistedAssertion> = {}): AssistedAssertion {
+  return {
+    username: USERNAME,
+    userId: USERNAME,
+    agentId: AGENT,
+    sessionRef: 'ref_5b2f0c7e9a',
+    ecosystemId: 'eco-1',
+    role: 'admin',
+    destination: 'web-home',
+    nonce: newNonce(),
+    exp: NOW.getTime() / 1000 + 60,
+    ...overrides,
+  };
+}
+
+const metadata = (assertion?: string) => ({
+  waizant_agent_id: AGENT,
+  waizant_session_ref: 'ref_5b2f0c7e9a',
+  ...(assertion ? { waizant_assertion: assertion } : {}),
+});
+
+let consoleSpies: ReturnType<typeof vi.spyOn>[] = [];
+beforeEach(() => {
+  consoleSpies = (['log', 'info', 'debug', 'warn', 'error'] as const).map((m) =>
+    vi.spyOn(console, m).mockImplementation(() => {}),
+  );
+});
+afterEach(() => {
+  // Nothing is ever logged by a trigger handler (no event dumps, no answers).
+  for (const spy of consoleSpies) expect(spy).not.toHaveBeenCalled();
+  vi.restoreAllMocks();
+});
+
+describe('DefineAuthChallenge', () => {
+  it('issues CUSTOM_CHALLENGE once, on an empty session', async () => {
+    const out = await defineAuthChallengeHandler(defineEvent([]));
+    expect(out.response).toEqual({
+      challengeName: 'CUSTOM_CHALLENGE',
+      issueTokens: false,
+      failAuthentication: false,
+    });
+  });
+
+  it('issues tokens after one correct answer', async () => {
+    const out = await defineAuthChallengeHandler(
+      defineEvent([
+        { challengeName: 'CUSTOM_CHALLENGE', challengeResult: true, challengeMetadata: 'WAIZANT_ASSISTED' },
+      ]),
+    );
+    expect(out.response.issueTokens).toBe(true);
+    expect(out.response.failAuthentication).toBe(false);
+    expect(out.response.challengeName).toBeUndefined();
+  });
+
+  it('fails after one wrong answer (no second try in the same session)', async () => {
+    const out = await defineAuthChallengeHandler(
+      defineEvent([
+        { challengeName: 'CUSTOM_CHALLENGE', challengeResult: false, challengeMetadata: 'WAIZANT_ASSISTED' },
+      ]),
+    );
+    expect(out.response).toMatchObject({ issueTokens: false, failAuthentication: true });
+    expect(out.response.challengeName).toBeUndefined();
+  });
+
+  it('fails on any other history: two rounds, another challenge first, an unknown user', async () => {
+    const twice = await defineAuthChallengeHandler(
+      defineEvent([
+        { challengeName: 'CUSTOM_CHALLENGE', challengeResult: false },
+        { challengeName: 'CUSTOM_CHALLENGE', challengeResult: true },
+      ]),
+    );
+    expect(twice.response.failAuthentication).toBe(true);
+    const srp = await defineAuthChallengeHandler(
+      defineEvent([{ challengeName: 'SRP_A', challengeResult: true }]),
+    );
+    expect(srp.response.failAuthentication).toBe(true);
+    const ghost = await defineAuthChallengeHandler(defineEvent([], { userNotFound: true }));
+    expect(ghost.response).toMatchObject({ issueTokens: false, failAuthentication: true });
+  });
+});
+
+describe('CreateAuthChallenge', () => {
+  it('puts no secret in the challenge parameters or metadata', async () => {
+    const assertion = signAssertion(SECRET, 'claims', payload());
+    const out = await createAuthChallengeHandler(createEvent('CUSTOM_CHALLENGE', metadata(assertion)));
+    expect(out.response).toEqual({
+      publicChallengeParameters: { type: 'waizant-assisted' },
+      privateChallengeParameters: { type: 'waizant-assisted' },
+      challengeMetadata: 'WAIZANT_ASSISTED',
+    });
+    const serialized = JSON.stringify(out.response);
+    expect(serialized).not.toContain(SECRET);
+    expect(serialized).not.toContain(assertion.split('.')[2]);
+    expect(serialized).not.toContain(AGENT);
+  });
+
+  it('refuses any other challenge', async () => {
+    await expect(createAuthChallengeHandler(createEvent('SMS_MFA'))).rejects.toThrow();
+  });
+});
+
+describe('VerifyAuthChallengeResponse', () => {
+  const verify = createVerifyAuthChallengeHandler({ secret: SECRET, clock });
+
+  it('accepts a valid signed answer for this user, comparing MACs with timingSafeEqual', async () => {
+    const spy = vi.mocked(crypto.timingSafeEqual);
+    spy.mockClear();
+    const out = await verify(
+      verifyEvent(signAssertion(SECRET, 'answer', payload()), { clientMetadata: metadata() }),
+    );
+    expect(out.response.answerCorrect).toBe(true);
+    expect(spy).toHaveBeenCalledTimes(1);
+    const [a, b] = spy.mock.calls[0] ?? [];
+    expect((a as Buffer).length).toBe(32);
+    expect((b as Buffer).length).toBe(32);
+  });
+
+  it('uses timingSafeEqual on a wrong MAC too (no early exit on the digest)', async () => {
+    const spy = vi.mocked(crypto.timingSafeEqual);
+    spy.mockClear();
+    const other = signAssertion('another-secret-of-at-least-32-bytes!!', 'answer', payload());
+    const out = await verify(verifyEvent(other));
+    expect(out.response.answerCorrect).toBe(false);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    [
+      'expired answer (exp = now)',
+      () => signAssertion(SECRET, 'answer', payload({ exp: NOW.getTime() / 1000 })),
+    ],
+    ['answer for another user', () => signAssertion(SECRET, 'answer', payload({ username: 'someone-else' }))],
+    ['a claims assertion used as answer', () => signAssertion(SECRET, 'claims', payload())],
+    [
+      'tampered payload',
+      () => {
+        const [v, , mac] = signAssertion(SECRET, 'answer', payload()).split('.');
+        const forged = Buffer.from(JSON.stringify(payload({ agentId: 'agent-evil' }))).toString('base64url');
+        return `${v}.${forged}.${mac}`;
+      },
+    ],
+    ['truncated MAC', () => signAssertion(SECRET, 'answer', payload()).slice(0, -5)],
+    ['garbage', () => 'not-an-answer'],
+    ['empty', () => ''],
+    ['a six-digit code', () => '123456'],
+  ])('refuses: %s', async (_name, make) => {
+    const out = await verify(verifyEvent(make(), { clientMetadata: metadata() }));
+    expect(out.response.answerCorrect).toBe(false);
+  });
+
+  it('refuses when the metadata names another agent or session than the signed answer', async () => {
+    const answer = signAssertion(SECRET, 'answer', payload());
+    const otherAgent = await verify(
+      verifyEvent(answer, { clientMetadata: { ...metadata(), waizant_agent_id: 'x' } }),
+    );
+    expect(otherAgent.response.answerCorrect).toBe(false);
+    const otherRef = await verify(
+      verifyEvent(answer, { clientMetadata: { ...metadata(), waizant_session_ref: 'r' } }),
+    );
+    expect(otherRef.response.answerCorrect).toBe(false);
+  });
+
+  it('refuses for an unknown user (userNotFound) and for another user name', async () => {
+    const answer = signAssertion(SECRET, 'answer', payload());
+    expect((await verify(verifyEvent(answer, { userNotFound: true }))).response.answerCorrect).toBe(false);
+    expect((await verify(verifyEvent(answer, { userName: 'someone-else' }))).response.answerCorrect).toBe(
+      false,
+    );
+  });
+
+  it('accepts until exp and refuses one second after (injected clock)', async () => {
+    const answer = signAssertion(SECRET, 'answer', payload({ exp: NOW.getTime() / 1000 + 60 }));
+    const at = (ms: number) =>
+      createVerifyAuthChallengeHandler({
+        secret: SECRET,
+        clock: { now: () => new Date(NOW.getTime() + ms) },
+      });
+    expect((await at(59_000)(verifyEvent(answer))).response.answerCorrect).toBe(true);
+    expect((await at(61_000)(verifyEvent(answer))).response.answerCorrect).toBe(false);
+  });
+
+  it('refuses to start with a short secret', () => {
+    expect(() => signAssertion('short', 'answer', payload())).toThrow(/at least 32 bytes/);
+  });
+});
+
+describe('PreTokenGeneration', () => {
+  const preToken = createPreTokenGenerationHandler({ secret: SECRET, clock });
+  const expectedClaims = {
+    act: '{"sub":"7f1c1d3e-8a2b-4c5d-9e6f-0a1b2c3d4e5f"}',
+    support_ref: 'ref_5b2f0c7e9a',
+    ecosystem_id: 'eco-1',
+    assisted_destination: 'web-home',
+    assisted_role: 'admin',
+  };
+
+  it('V1: adds act (naming the agent) and the support reference to the ID token', async () => {
+    const out = await preToken(preTokenV1Event(metadata(signAssertion(SECRET, 'claims', payload()))));
+    expect(out.response.claimsOverrideDetails).toEqual({
+      claimsToAddOrOverride: expectedClaims,
+      claimsToSuppress: [],
+    });
+    expect(JSON.parse(out.response.claimsOverrideDetails?.claimsToAddOrOverride?.act ?? '')).toEqual({
+      sub: AGENT,
+    });
+  });
+
+  it('V2: adds the same claims to the ID and the access token', async () => {
+    const out = await preToken(preTokenV2Event(metadata(signAssertion(SECRET, 'claims', payload()))));
+    const details = out.response.claimsAndScopeOverrideDetails;
+    expect(details?.idTokenGeneration?.claimsToAddOrOverride).toEqual(expectedClaims);
+    expect(details?.accessTokenGeneration?.claimsToAddOrOverride).toEqual(expectedClaims);
+  });
+
+  it('an ordinary sign-in gets no assisted claims, and forged ones are suppressed', async () => {
+    // Unsigned metadata (anyone can pass ClientMetadata to RespondToAuthChallenge) is ignored.
+    const v1 = await preToken(preTokenV1Event({ waizant_agent_id: 'agent-evil', waizant_session_ref: 'x' }));
+    expect(v1.response.claimsOverrideDetails).toEqual({ claimsToSuppress: [...ASSISTED_CLAIMS] });
+    const v2 = await preToken(preTokenV2Event(undefined));
+    expect(v2.response.claimsAndScopeOverrideDetails?.accessTokenGeneration).toEqual({
+      claimsToSuppress: [...ASSISTED_CLAIMS],
+    });
+    expect(v2.response.claimsAndScopeOverrideDetails?.idTokenGeneration).toEqual({
+      claimsToSuppress: [...ASSISTED_CLAIMS],
+    });
+  });
+
+  it('a refresh never carries the assisted claims', async () => {
+    const out = await preToken(
+      preTokenV1Event(metadata(signAssertion(SECRET, 'claims', payload())), 'TokenGeneration_RefreshTokens'),
+    );
+    expect(out.response.claimsOverrideDetails?.claimsToAddOrOverride).toBeUndefined();
+  });
+
+  it('fails the sign-in on an invalid assertion (answer purpose, other user, expired)', async () => {
+    for (const bad of [
+      signAssertion(SECRET, 'answer', payload()),
+      signAssertion(SECRET, 'claims', payload({ username: 'someone-else' })),
+      signAssertion(SECRET, 'claims', payload({ exp: NOW.getTime() / 1000 - 1 })),
+    ]) {
+      await expect(preToken(preTokenV1Event(metadata(bad)))).rejects.toThrow('Assisted session refused.');
+    }
+  });
+});
