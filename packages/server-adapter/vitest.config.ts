@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// `@waizant/source` resolves the workspace's core package to its TypeScript source.
-const conditions = ['@waizant/source', 'module', 'node', 'development|production'];
+// `@waizant/source` resolves the workspace's core package to its TypeScript source. No
+// `module` condition: it would load builds of the AWS SDK that Node cannot import.
+const conditions = ['@waizant/source', 'node', 'development|production'];
 
 export default defineConfig({
   resolve: { conditions },

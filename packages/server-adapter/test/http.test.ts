@@ -191,22 +191,29 @@ describe('malformed input on every route (b12)', () => {
 });
 
 describe('CSRF (b14) and headers', () => {
-  it('refuses cross-site, foreign-origin and non-JSON POSTs with 403; accepts the back office origin', async () => {
+  it('refuses cross-site and foreign-origin POSTs with 403 and non-JSON POSTs with 415; accepts the back office origin', async () => {
     const h = await harness();
     const agent = await h.as(ana.id);
     const body = { email: DEMO.users.admin.email, flow: 'technical-assistance' };
-    const cases: Array<Record<string, string>> = [
+    const crossSite: Array<Record<string, string>> = [
       { 'Sec-Fetch-Site': 'cross-site' },
       { Origin: 'https://evil.example' },
       { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'same-site' },
-      { 'Content-Type': 'text/plain' },
-      { 'Content-Type': 'application/x-www-form-urlencoded' },
-      { 'Content-Type': 'multipart/form-data; boundary=x' },
     ];
-    for (const headers of cases) {
+    for (const headers of crossSite) {
       const r = await agent.post('/lookup', body, headers);
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(r.body.error.code).toBe('forbidden');
+    }
+    // Simple-request content types (no CORS preflight) are how a cross-site form posts.
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const r = await agent.post('/lookup', body, { 'Content-Type': type });
+      expect(r.status, type).toBe(415);
+      expect(r.body.error.code).toBe('unsupported_media_type');
     }
     const ok = await agent.post('/lookup', body, { Origin: BACKOFFICE, 'Sec-Fetch-Site': 'same-site' });
     expect(ok.status).toBe(200);

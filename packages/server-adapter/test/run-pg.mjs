@@ -19,8 +19,14 @@ if (process.env.WAIZANT_TEST_PG_URL) process.exit(run(process.env.WAIZANT_TEST_P
 
 const bin = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 if (!existsSync(join(bin, 'initdb'))) {
-  console.error(`PostgreSQL binaries not found in ${bin}; set PG_BIN or WAIZANT_TEST_PG_URL.`);
-  process.exit(1);
+  const message = `PostgreSQL 15 binaries not found in ${bin} (apt-get install -y postgresql), and WAIZANT_TEST_PG_URL is not set.`;
+  // Under CI a missing server fails the run; on a developer's machine the PGlite run stands alone, loudly.
+  if (process.env.CI === 'true') {
+    console.error(`${message} The PostgreSQL suite cannot run.`);
+    process.exit(1);
+  }
+  console.warn(`\n!! SKIPPED the PostgreSQL run of the server-adapter suite: ${message}\n`);
+  process.exit(0);
 }
 const port = await new Promise((resolve) => {
   const probe = createServer().listen(0, '127.0.0.1', () => {

@@ -284,8 +284,8 @@ describe('double submit with an Idempotency-Key (b7)', () => {
     expect(cancels.map((r) => r.status)).toEqual([200, 200]);
     expect(await count(h.server, 'support_audit', "action = 'session.cancel'")).toBe(1);
     const other = await agent.post(`/sessions/${id}/cancel`, { reason: 'another reason' }, key('x'));
-    expect(other.status).toBe(400);
-    expect(other.body.error.code).toBe('invalid_input');
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('idempotency_conflict');
     // Keys are per agent: another agent's identical key is a different key.
     const bruno = await h.as(DEMO.agents.bruno.id);
     expect((await bruno.post('/sessions', body, key('c'))).status).toBe(201);

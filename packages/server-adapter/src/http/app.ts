@@ -196,7 +196,10 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     }
     const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') {
-      throw new SupportError('forbidden', 'POST requests must have Content-Type: application/json.');
+      throw new SupportError(
+        'unsupported_media_type',
+        'POST requests must have Content-Type: application/json.',
+      );
     }
   }
 

@@ -27,7 +27,7 @@ export async function claimIdempotencyKey(
   );
   const row = rows[0];
   if (!row || row.request_hash !== requestHash) {
-    throw new SupportError('invalid_input', 'This Idempotency-Key was used for a different request.', {
+    throw new SupportError('idempotency_conflict', 'This Idempotency-Key was used for a different request.', {
       issues: [{ path: 'Idempotency-Key', message: 'reused with a different request' }],
     });
   }
