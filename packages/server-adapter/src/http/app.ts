@@ -10,7 +10,7 @@ import {
   verifyCodeRequest,
 } from '@waizant/support-core';
 import { Hono } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Identity, Logger } from '../ports/index.js';
 import { type ServiceContext, sha256Hex } from '../services/context.js';
 import { claimIdempotencyKey, storeIdempotentResponse } from '../services/idempotency.js';
@@ -33,7 +33,7 @@ export interface HttpOptions {
   readonly openApi?: { serverUrl?: string; version?: string };
 }
 
-type Part<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodType }
+type Part<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodMiniType }
   ? z.output<S>
   : undefined;
 
@@ -102,14 +102,14 @@ function invalid(issues: Array<{ path: string; message: string }>): SupportError
 }
 
 /** Maps zod issues to `{ path, message }` without echoing any submitted value (or unknown key names). */
-function issuesOf(error: z.ZodError, prefix: string): Array<{ path: string; message: string }> {
+function issuesOf(error: z.core.$ZodError, prefix: string): Array<{ path: string; message: string }> {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].join('.').slice(0, 200),
     message: (issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message).slice(0, 300),
   }));
 }
 
-function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string): unknown {
+function parsePart(schema: z.ZodMiniType | undefined, value: unknown, prefix: string): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (!result.success) throw invalid(issuesOf(result.error, prefix));
