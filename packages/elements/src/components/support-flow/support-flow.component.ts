@@ -687,7 +687,7 @@ export class WaizantSupportFlow extends LitElement {
             class="destination"
             part="destination"
             data-destination=${d}
-            ?disabled=${s.pending || !s.destinations.includes(d)}
+            ?disabled=${s.pending || !s.allowed.has('openDestination')}
             @click=${() => this.api?.openDestination(d)}
           >
             <strong>${t(`destination.${d}`)}</strong>

@@ -1,0 +1,297 @@
+/**
+ * End to end, as a person would: the demo back office on its embedded defaults, driven in
+ * Debian's Chromium through playwright-core. Codes are read from the dev mailbox page; the
+ * QR is decoded from the picture the agent sees and opened in a second tab (the phone).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, type RunningDemo, startDemo } from '../src/demo.js';
+
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(REPO_ROOT, '.artifacts', 'screenshots');
+const AGENT = { name: 'Ana Agent', email: 'ana.agent@support.waizant.local' };
+
+let demo: RunningDemo;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROME)) {
+    throw new Error(`Chromium not found at ${CHROME}: apt-get install -y chromium, or set CHROME_PATH.`);
+  }
+  demo = await startDemo({ port: 0, dataDir: null, testControls: true });
+  browser = await chromium.launch({
+    executablePath: CHROME,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+async function signedInContext(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(`${demo.url}/`);
+  await page.getByRole('button', { name: new RegExp(AGENT.name) }).click();
+  await expect.poll(() => page.locator('#agent-badge').textContent()).toContain(AGENT.name);
+  return { context, page };
+}
+
+/** Opens the mailbox like a person would and reads the newest code sent to `to`. */
+async function readCode(context: BrowserContext, to: string, notBefore = ''): Promise<string> {
+  const mailbox = await context.newPage();
+  try {
+    await mailbox.goto(`${demo.url}/mailbox`);
+    let code = '';
+    await expect
+      .poll(
+        async () => {
+          const rows = mailbox.locator('#messages tr', { hasText: to });
+          if ((await rows.count()) === 0) return '';
+          code = (/code is: (\d{6})/.exec((await rows.first().textContent()) ?? '') ?? [])[1] ?? '';
+          return code !== notBefore ? code : '';
+        },
+        { timeout: 15_000 },
+      )
+      .toMatch(/^\d{6}$/);
+    return code;
+  } finally {
+    await mailbox.close();
+  }
+}
+
+async function shot(page: Page, lang: string, name: string) {
+  const dir = join(SHOTS, lang);
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+const flowEl = (page: Page) => page.locator('waizant-support-flow');
+
+async function chooseEcosystem(page: Page, name: string) {
+  const select = flowEl(page).locator('select').first();
+  const value = await select.locator('option', { hasText: name }).first().getAttribute('value');
+  await select.selectOption(value ?? '');
+}
+
+async function lookup(
+  page: Page,
+  flow: 'technical-assistance' | 'ecosystem-admin',
+  email: string,
+  lang = 'en',
+) {
+  await page.goto(`${demo.url}/${flow}`);
+  if (lang !== 'en') await page.locator('#lang').selectOption(lang);
+  const el = flowEl(page);
+  await el.getByLabel(lang === 'es' ? /correo/i : 'User email').fill(email);
+  await el.locator('form button[type="submit"]').first().click();
+}
+
+async function enterCode(page: Page, code: string) {
+  const el = flowEl(page);
+  await el.locator('input[autocomplete="one-time-code"]').fill(code);
+  await el.locator('input[autocomplete="one-time-code"]').press('Enter');
+}
+
+/** Technical Assistance up to the destinations, returning the page; screenshots on the way. */
+async function verifyForAssistance(
+  context: BrowserContext,
+  page: Page,
+  user: { email: string; ecosystem: string },
+  lang: string,
+) {
+  const el = flowEl(page);
+  await lookup(page, 'technical-assistance', user.email, lang);
+  const start = el.locator('[data-action="start"], button', {
+    hasText: lang === 'es' ? /verificación/i : 'Start Verification Process',
+  });
+  await expect.poll(() => start.first().isEnabled()).toBe(true);
+  await shot(page, lang, '01-lookup-found');
+  await start.first().click();
+  await chooseEcosystem(page, user.ecosystem);
+  await shot(page, lang, '02-ecosystem');
+  await el.locator('form button[type="submit"]').first().click();
+  // Internal verification: the agent's own code.
+  await el.getByRole('button', { name: lang === 'es' ? /enviar/i : 'Send code' }).click();
+  await shot(page, lang, '03-agent-code');
+  await enterCode(page, await readCode(context, AGENT.email));
+  // "A verification code will be sent to NAME", then the user's code.
+  await expect
+    .poll(() => el.locator('h2').first().textContent())
+    .toMatch(lang === 'es' ? /usuario/i : /User verification/);
+  await shot(page, lang, '04-user-code-prompt');
+  await el.getByRole('button', { name: lang === 'es' ? /enviar/i : 'Send code to the user' }).click();
+  await enterCode(page, await readCode(context, user.email));
+}
+
+function destinationButtons(page: Page) {
+  return flowEl(page).locator('[part~="destination"]');
+}
+const destinationNames = (page: Page) => destinationButtons(page).locator('strong').allTextContents();
+
+describe('Technical Assistance in the demo back office', () => {
+  it('an administrator gets three destinations and Waizant Web shows the assisted session', async () => {
+    const { context, page } = await signedInContext();
+    await verifyForAssistance(
+      context,
+      page,
+      { email: 'maria.admin@example.com', ecosystem: 'Familia Pérez' },
+      'en',
+    );
+    await expect.poll(() => destinationNames(page)).toEqual(['Waizant Store', 'Waizant Web', 'Waizant App']);
+    await shot(page, 'en', '05-destinations-administrator');
+    await destinationButtons(page).filter({ hasText: 'Waizant Web' }).click();
+    const link = flowEl(page).locator('[data-handoff-link]');
+    await expect.poll(() => link.getAttribute('href')).toMatch(/\/web\/home#token=/);
+    await shot(page, 'en', '06-web-link-ready');
+    const [destination] = await Promise.all([context.waitForEvent('page'), link.click()]);
+    await destination.waitForLoadState();
+    await expect
+      .poll(() => destination.locator('#status').textContent(), { timeout: 15_000 })
+      .toBe('Signed in as María Admin, assisted by Ana Agent.');
+    expect(await destination.locator('#page').textContent()).toBe('web-home');
+    expect(destination.url()).not.toContain('token=');
+    await shot(destination, 'en', '07-destination-web-home');
+    await context.close();
+  });
+
+  it('a managed user gets two destinations; the QR opened in a second tab shows as claimed', async () => {
+    const { context, page } = await signedInContext();
+    await verifyForAssistance(
+      context,
+      page,
+      { email: 'pedro.managed@example.com', ecosystem: 'Familia Pérez' },
+      'en',
+    );
+    await expect.poll(() => destinationNames(page)).toEqual(['Waizant Web', 'Waizant App']);
+    await shot(page, 'en', '08-destinations-managed');
+    await destinationButtons(page).filter({ hasText: 'Waizant App' }).click();
+    const qr = flowEl(page).locator('img[part~="qr"]');
+    await expect.poll(() => qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await shot(page, 'en', '09-qr');
+    // The phone: scan the picture, open what it encodes.
+    const png = PNG.sync.read(
+      Buffer.from(((await qr.getAttribute('src')) ?? '').split(',')[1] ?? '', 'base64'),
+    );
+    const scanned = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(scanned?.data).toMatch(new RegExp(`^${demo.url}/app#token=[A-Za-z0-9_-]{22,}$`));
+    const phone = await context.newPage();
+    await phone.goto(scanned?.data ?? '');
+    await expect
+      .poll(() => phone.locator('#status').textContent(), { timeout: 15_000 })
+      .toBe('Signed in as Pedro Managed, assisted by Ana Agent.');
+    await expect.poll(() => flowEl(page).locator('[data-qr-claimed]').count(), { timeout: 20_000 }).toBe(1);
+    await shot(page, 'en', '10-qr-claimed');
+    // A second scan of the same QR is refused.
+    const again = await context.newPage();
+    await again.goto(scanned?.data ?? '');
+    await expect.poll(() => again.locator('#status').textContent()).toMatch(/cannot be used/);
+    await context.close();
+  });
+
+  it('shows every main view in Spanish too', async () => {
+    const { context, page } = await signedInContext();
+    await verifyForAssistance(
+      context,
+      page,
+      { email: 'maria.admin@example.com', ecosystem: 'Familia Pérez' },
+      'es',
+    );
+    await expect.poll(() => destinationButtons(page).count()).toBe(3);
+    await shot(page, 'es', '05-destinations-administrator');
+    await context.close();
+  });
+
+  it('cancel with a reason from the middle of the flow; the audit shows it', async () => {
+    const { context, page } = await signedInContext();
+    const el = flowEl(page);
+    await lookup(page, 'technical-assistance', 'maria.admin@example.com');
+    await el.getByRole('button', { name: 'Start Verification Process' }).click();
+    await chooseEcosystem(page, 'Familia Pérez');
+    await el.locator('form button[type="submit"]').first().click();
+    await el.getByRole('button', { name: 'Send code' }).click();
+    await el.getByRole('button', { name: 'Cancel' }).first().click();
+    const reason = 'The user hung up <img src=x onerror=alert(1)>';
+    await el.getByLabel('Reason for cancelling').fill(reason);
+    await shot(page, 'en', '11-cancel-modal');
+    await el.getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => el.locator('h2').first().textContent()).toBe('Support request cancelled');
+    await shot(page, 'en', '12-cancelled');
+    await page.goto(`${demo.url}/audit`);
+    const row = page.locator('#rows tr', { hasText: 'session.cancel' }).first();
+    await expect.poll(() => row.textContent()).toContain(reason);
+    await shot(page, 'en', '13-audit');
+    await context.close();
+  });
+});
+
+describe('Ecosystem Admin in the demo back office', () => {
+  it("verifies the successor, then shows their processes and the rejected process's details", async () => {
+    const { context, page } = await signedInContext();
+    const el = flowEl(page);
+    await lookup(page, 'ecosystem-admin', 'sofia.successor@example.com');
+    await el.getByRole('button', { name: 'Start Verification Process' }).click();
+    await el.getByRole('button', { name: 'Send code to the user' }).click();
+    await enterCode(page, await readCode(context, 'sofia.successor@example.com'));
+    await chooseEcosystem(page, 'Herencia López');
+    await shot(page, 'en', '14-admin-ecosystem');
+    await el.getByRole('button', { name: 'Send verification Code' }).click();
+    await enterCode(page, await readCode(context, AGENT.email));
+    const activity = el.locator('successor-activity');
+    const rejected = activity.locator('[role="listitem"], li, tr', {
+      hasText: 'The validation process for The Successor was rejected by Waizant',
+    });
+    await expect.poll(() => rejected.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await shot(page, 'en', '15-successor-activity');
+    await rejected.first().getByRole('button', { name: 'See details' }).click();
+    const dialog = activity.locator('dialog[open]');
+    await expect.poll(() => dialog.textContent()).toContain('Rejected');
+    await shot(page, 'en', '16-process-details');
+    await context.close();
+  });
+});
+
+describe('Inactivity', () => {
+  it('after the server clock passes 15 idle minutes the view shows expired and the server refuses', async () => {
+    const { context, page } = await signedInContext();
+    const el = flowEl(page);
+    await lookup(page, 'technical-assistance', 'maria.admin@example.com');
+    await el.getByRole('button', { name: 'Start Verification Process' }).click();
+    await chooseEcosystem(page, 'Familia Pérez');
+    await el.locator('form button[type="submit"]').first().click();
+    const advanced = await page.evaluate(async () => {
+      const response = await fetch('/demo/clock/advance', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ seconds: 15 * 60 + 1 }),
+      });
+      return response.json();
+    });
+    expect(advanced.closed).toBeGreaterThanOrEqual(1);
+    const sentBefore = (await demo.support.outbox(AGENT.email)).length;
+    await el.getByRole('button', { name: 'Send code' }).click();
+    await expect.poll(() => el.locator('h2').first().textContent()).toBe('Session expired');
+    await shot(page, 'en', '17-expired');
+    // The server refused the step: no code went out.
+    expect(await demo.support.outbox(AGENT.email)).toHaveLength(sentBefore);
+    await context.close();
+  });
+});
