@@ -56,10 +56,12 @@ export function elementArgTypes(props: readonly CssProp[]): ArgTypes<ElementArgs
     },
   };
   for (const prop of props) {
+    // The manifest types custom properties as `void`; as strings they can also come from the URL.
     argTypes[prop] = prop.startsWith('--waizant-color-')
-      ? { control: 'color', table: { category: 'css custom properties' } }
+      ? { control: 'color', type: 'string', table: { category: 'css custom properties' } }
       : {
           control: 'text',
+          type: 'string',
           table: { category: 'css custom properties', type: { summary: PLACEHOLDERS[prop] ?? 'CSS value' } },
         };
   }

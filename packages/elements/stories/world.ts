@@ -84,6 +84,7 @@ function createWorld(parameters: WorldParameters = {}): World {
             detail: 'Waizant reviewed the documents The Successor sent to validate the succession.',
             reason: 'The ID document had expired',
             decidedBy: 'Waizant compliance',
+            decidedAt: '2026-01-02T10:30:00.000Z',
           }
         : {},
     );
