@@ -7,6 +7,22 @@ import manifest from '../packages/elements/custom-elements.json';
 
 setCustomElementsManifest(manifest);
 
+interface ManifestShape {
+  modules: { declarations?: { tagName?: string; members?: { name: string; privacy?: string }[] }[] }[];
+}
+
+/** Private and protected members per tag: the manifest lists them, the docs table should not. */
+const internals = new Map<string, Set<string>>();
+for (const module of (manifest as unknown as ManifestShape).modules) {
+  for (const declaration of module.declarations ?? []) {
+    if (!declaration.tagName) continue;
+    const hidden = (declaration.members ?? []).filter(
+      (m) => m.privacy === 'private' || m.privacy === 'protected',
+    );
+    internals.set(declaration.tagName, new Set(hidden.map((m) => m.name)));
+  }
+}
+
 /**
  * The elements' dark defaults follow `prefers-color-scheme`, which a story cannot switch.
  * On the dark background the story is wrapped in the same dark palette, set through the
@@ -31,8 +47,28 @@ const withPalette: Decorator = (story, context) => {
   return background === 'dark' ? html`<div style=${styleMap(DARK_PALETTE)}>${story()}</div>` : story();
 };
 
+/** Args a story turns into controls: the language and the theming custom properties. */
+const CONTROLLED = /^(lang|--waizant-.+)$/;
+
 const preview: Preview = {
   decorators: [withPalette],
+  // The public API the manifest documents stays in the docs table; only the args a story
+  // really applies get a control (the rest would be ignored by the stories' render functions).
+  argTypesEnhancers: [
+    ({ argTypes, component }) => {
+      const hidden = internals.get(String(component)) ?? new Set<string>();
+      return Object.fromEntries(
+        Object.entries(argTypes).map(([name, argType]) => [
+          name,
+          hidden.has(name)
+            ? { ...argType, control: false, table: { ...argType.table, disable: true } }
+            : CONTROLLED.test(name)
+              ? argType
+              : { ...argType, control: false },
+        ]),
+      );
+    },
+  ],
   globalTypes: {
     lang: {
       description: 'Language of the elements (a story’s `lang` arg wins over it)',

@@ -3,7 +3,6 @@ import { withActions } from 'storybook/actions/decorator';
 import * as drive from './drive.js';
 import {
   activityIn,
-  CONTROLS,
   driveOf,
   type ElementArgs,
   elementArgTypes,
@@ -13,11 +12,10 @@ import {
 } from './support.js';
 import { REJECTED_TITLE, worldOf } from './world.js';
 
-/**
- * Module B, **Ecosystem Admin** (successor support) in `<waizant-support-flow flow="ecosystem-admin">`:
- * the user's code first, then the internal verification (ecosystem and the agent's code), then
- * the successor's activity. Driven through the shadow DOM on the in-memory fake server.
- */
+// Module B, **Ecosystem Admin** (successor support) in `<waizant-support-flow flow="ecosystem-admin">`:
+// the user's code first, then the internal verification (ecosystem and the agent's code), then
+// the successor's activity. Driven through the shadow DOM on the in-memory fake server.
+// (The docs page describes the element from the Custom Elements Manifest.)
 const meta = {
   title: 'Elements/Support flow/Ecosystem Admin',
   component: 'waizant-support-flow',
@@ -27,7 +25,6 @@ const meta = {
   decorators: [withActions],
   parameters: {
     flow: 'ecosystem-admin',
-    controls: CONTROLS,
     actions: { handles: FLOW_EVENTS },
   },
 } satisfies Meta<ElementArgs>;

@@ -5,7 +5,6 @@ import * as drive from './drive.js';
 import {
   ACTIVITY_CSS_PROPS,
   ACTIVITY_EVENTS,
-  CONTROLS,
   type ElementArgs,
   elementArgTypes,
   hostStyle,
@@ -13,11 +12,10 @@ import {
 } from './support.js';
 import { REJECTED_TITLE, successorSession, type WorldParameters, worldOf } from './world.js';
 
-/**
- * `<successor-activity>` on its own (standalone mode): given `services` and the id of a
- * verified Ecosystem Admin session, it reads the session and pages the processes itself.
- * The session is verified on the in-memory fake over the contract before the story renders.
- */
+// `<successor-activity>` on its own (standalone mode): given `services` and the id of a
+// verified Ecosystem Admin session, it reads the session and pages the processes itself.
+// The session is verified on the in-memory fake over the contract before the story renders.
+// (The docs page describes the element from the Custom Elements Manifest.)
 const meta = {
   title: 'Elements/Successor activity',
   component: 'successor-activity',
@@ -25,7 +23,6 @@ const meta = {
   argTypes: elementArgTypes(ACTIVITY_CSS_PROPS),
   decorators: [withActions],
   parameters: {
-    controls: CONTROLS,
     actions: { handles: ACTIVITY_EVENTS },
     session: 'verified',
   },

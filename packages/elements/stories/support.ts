@@ -68,9 +68,6 @@ export function elementArgTypes(props: readonly CssProp[]): ArgTypes<ElementArgs
   return argTypes;
 }
 
-/** Only the language and the theming properties are controls; the rest of the manifest is documented. */
-export const CONTROLS = { include: /^(lang|--waizant-.+)$/ };
-
 /** The host's inline style: every theming arg that is set. */
 export function hostStyle(args: ElementArgs) {
   const style: Record<string, string> = {};

@@ -2,7 +2,6 @@ import type { Meta, StoryContext, StoryObj } from '@storybook/web-components-vit
 import { withActions } from 'storybook/actions/decorator';
 import * as drive from './drive.js';
 import {
-  CONTROLS,
   driveOf,
   type ElementArgs,
   elementArgTypes,
@@ -12,13 +11,12 @@ import {
 } from './support.js';
 import { UNKNOWN_EMAIL, type WorldParameters, worldOf } from './world.js';
 
-/**
- * Module A, **Technical Assistance**: every view and state of `<waizant-support-flow>`,
- * reached the honest way. Each story renders the element on its own in-memory fake server
- * (`test/fake-services.ts`) and its play function drives it through the shadow DOM: types
- * the email, clicks, reads the codes from the fake's outbox. Use the toolbar (or the `lang`
- * control) for Spanish and the theming controls for the `--waizant-*` custom properties.
- */
+// Module A, **Technical Assistance**: every view and state of `<waizant-support-flow>`,
+// reached the honest way. Each story renders the element on its own in-memory fake server
+// (`test/fake-services.ts`) and its play function drives it through the shadow DOM: types
+// the email, clicks, reads the codes from the fake's outbox. Use the toolbar (or the `lang`
+// control) for Spanish and the theming controls for the `--waizant-*` custom properties.
+// (The docs page describes the element from the Custom Elements Manifest.)
 const meta = {
   title: 'Elements/Support flow/Technical Assistance',
   component: 'waizant-support-flow',
@@ -28,7 +26,6 @@ const meta = {
   decorators: [withActions],
   parameters: {
     flow: 'technical-assistance',
-    controls: CONTROLS,
     actions: { handles: FLOW_EVENTS },
   },
 } satisfies Meta<ElementArgs>;
