@@ -4,12 +4,11 @@
  */
 import '@waizant/support-elements/define';
 import type { WaizantSupportCancelledDetail, WaizantSupportFlow } from '@waizant/support-elements';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { agentToken, currentAgent, showAgentBadge } from '../../back-office/src/browser/agent.js';
 
 declare module 'react' {
-  // biome-ignore lint/style/noNamespace: React's JSX typing lives in a namespace.
   namespace JSX {
     interface IntrinsicElements {
       'waizant-support-flow': React.DetailedHTMLProps<
@@ -28,9 +27,8 @@ declare module 'react' {
 function App() {
   const [flow, setFlow] = useState<'technical-assistance' | 'ecosystem-admin'>('technical-assistance');
   const [log, setLog] = useState<string[]>([]);
-  const ref = useRef<WaizantSupportFlow>(null);
-  useEffect(() => {
-    const element = ref.current;
+  // A ref callback (with React 19's cleanup) follows the element across remounts by `key`.
+  const listen = useCallback((element: WaizantSupportFlow | null) => {
     if (!element) return;
     const onCancelled = (event: CustomEvent<WaizantSupportCancelledDetail>) =>
       setLog((lines) => [`cancelled: ${event.detail.reason}`, ...lines]);
@@ -41,7 +39,7 @@ function App() {
       element.removeEventListener('waizant-support-cancelled', onCancelled);
       element.removeEventListener('waizant-support-completed', onCompleted);
     };
-  }, [flow]);
+  }, []);
   if (!currentAgent()) return <p>Choose an agent first (Agent, top left).</p>;
   return (
     <>
@@ -54,7 +52,7 @@ function App() {
       </label>
       <waizant-support-flow
         key={flow}
-        ref={ref}
+        ref={listen}
         flow={flow}
         apiBase="/api"
         tokenProvider={agentToken}
