@@ -1,11 +1,30 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'http/node': 'src/http/node.ts', 'http/lambda': 'src/http/lambda.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'http/node': 'src/http/node.ts',
+    'http/lambda': 'src/http/lambda.ts',
+    // Cognito identity + Lambda notifier (the AWS SDK stays out of the main entry).
+    'aws/index': 'src/bindings/aws/index.ts',
+    // Trigger handlers + the reference e-mail Lambda only: one small bundle per function.
+    'aws/triggers': 'src/bindings/aws/functions.ts',
+  },
   format: ['esm'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  external: ['@waizant/support-core', '@electric-sql/pglite', 'pg', 'nodemailer', 'hono', 'jose', 'zod'],
+  external: [
+    '@waizant/support-core',
+    '@electric-sql/pglite',
+    'pg',
+    'nodemailer',
+    'hono',
+    'jose',
+    'zod',
+    '@aws-sdk/client-cognito-identity-provider',
+    '@aws-sdk/client-lambda',
+    'aws-jwt-verify',
+  ],
 });

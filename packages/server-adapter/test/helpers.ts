@@ -137,6 +137,11 @@ export interface Agent {
 
 const servers = new Set<EmbeddedSupportServer>();
 
+/** Closes `server` (and its database) in `closeAll`, like the servers `harness` builds. */
+export function trackServer(server: EmbeddedSupportServer): void {
+  servers.add(server);
+}
+
 export async function closeAll(): Promise<void> {
   for (const server of servers) await server.close();
   servers.clear();

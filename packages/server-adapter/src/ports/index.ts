@@ -1,4 +1,4 @@
-import type { ProcessDetail, ProcessSummary, UserSummary } from '@waizant/support-core';
+import type { ProcessDetail, ProcessSummary, UserStatus, UserSummary } from '@waizant/support-core';
 
 /** One statement runner: PGlite, a `pg.Pool` and a `pg.PoolClient` all fit it. */
 export interface SqlExecutor {
@@ -64,6 +64,14 @@ export interface AssistedTokenRequest {
   readonly expiresAt: Date;
 }
 
+/** An end user's account in the identity provider, as the lookup service needs it. */
+export interface AccountStatus {
+  readonly exists: boolean;
+  readonly enabled: boolean;
+  /** The kit's status derived from the identity provider (`null` when the account does not exist). */
+  readonly userStatus: UserStatus | null;
+}
+
 /** Agent authentication and assisted-session issuing (Cognito in production, a local signer embedded). */
 export interface Identity {
   /** Resolves the calling agent or throws `SupportError('unauthorized')`. */
@@ -71,6 +79,25 @@ export interface Identity {
   issueAssistedToken(request: AssistedTokenRequest): Promise<{ accessToken: string; expiresAt: Date }>;
   /** Public keys for the tokens this identity issues, when it issues them itself. */
   jwks?(): Promise<{ keys: object[] }>;
+  /**
+   * The end user's account in the identity provider (Cognito); absent for the local signer.
+   * Throws `SupportError('upstream_unavailable')` when the provider cannot answer.
+   */
+  getUserAccountStatus?(email: string): Promise<AccountStatus>;
+}
+
+/** Order of strictness of the user statuses: `active < unconfirmed < locked < disabled`. */
+const USER_STATUS_STRICTNESS: Readonly<Record<UserStatus, number>> = {
+  active: 0,
+  unconfirmed: 1,
+  locked: 2,
+  disabled: 3,
+};
+
+/** The stricter of two statuses (`b === null`: `a`). Used wherever two sources of a user's status meet. */
+export function stricterUserStatus(a: UserStatus, b: UserStatus | null): UserStatus {
+  if (b === null) return a;
+  return USER_STATUS_STRICTNESS[b] > USER_STATUS_STRICTNESS[a] ? b : a;
 }
 
 export type NotificationKind = 'agent_code' | 'user_code' | 'assisted_session_started';

@@ -1,10 +1,16 @@
-import { ineligibility, type LookupRequest, type LookupResponse } from '@waizant/support-core';
+import { ineligibility, type LookupRequest, type LookupResponse, SupportError } from '@waizant/support-core';
 import { audit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { hitRateLimit } from './rate-limits.js';
 import type { AgentRef } from './sessions.js';
+import { effectiveUserStatus, type IdentityUserStatus, identityUserStatus } from './user-status.js';
 
-/** Agents must see whether the user exists (seed A1): lookups are instead rate-limited per agent and audited. */
+/**
+ * Agents must see whether the user exists (seed A1): lookups are instead rate-limited per agent and
+ * audited. When the identity provider reports account statuses (Cognito), the user's status is the
+ * stricter of the Core DB's and the provider's; a provider failure fails the lookup (503), it never
+ * counts as active.
+ */
 export async function lookup(
   ctx: ServiceContext,
   agent: AgentRef,
@@ -22,14 +28,38 @@ export async function lookup(
     });
     throw error;
   }
-  const user = await ctx.directory.findUserByEmail(request.email);
+  const found = await ctx.directory.findUserByEmail(request.email);
+  let identityStatus: IdentityUserStatus | null = null;
+  if (found && ctx.identity.getUserAccountStatus) {
+    try {
+      identityStatus = identityUserStatus(await ctx.identity.getUserAccountStatus(found.email));
+    } catch (error) {
+      await audit(ctx, ctx.db, {
+        agentId: agent.agentId,
+        sessionRef: null,
+        action: 'lookup',
+        outcome: 'failed',
+        detail: {
+          flow: request.flow,
+          error: error instanceof SupportError ? error.code : 'internal',
+        },
+      });
+      throw error;
+    }
+  }
+  const user = found ? { ...found, status: effectiveUserStatus(found.status, identityStatus) } : null;
   const reason = user ? ineligibility(request.flow, user) : null;
   await audit(ctx, ctx.db, {
     agentId: agent.agentId,
     sessionRef: null,
     action: 'lookup',
     outcome: 'ok',
-    detail: { flow: request.flow, found: user !== null, eligible: user !== null && reason === null },
+    detail: {
+      flow: request.flow,
+      found: user !== null,
+      eligible: user !== null && reason === null,
+      ...(identityStatus !== null ? { identityStatus } : {}),
+    },
   });
   if (!user) return { found: false };
   return { found: true, user, eligible: reason === null, ineligibleReason: reason };

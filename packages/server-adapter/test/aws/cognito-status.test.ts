@@ -11,7 +11,6 @@ import {
   createCognitoIdentity,
   escapeFilterValue,
   mapCognitoStatus,
-  stricterUserStatus,
 } from '../../src/bindings/aws/cognito-identity.js';
 import { type CognitoLocal, startCognitoLocal } from './cognito-local.js';
 import { capturingLogger, SECRET } from './helpers.js';
@@ -179,13 +178,5 @@ describe('status helpers', () => {
     expect(mapCognitoStatus(true, 'SOMETHING_NEW')).toBe('locked');
     expect(mapCognitoStatus(true, 'ARCHIVED')).toBe('disabled');
     expect(mapCognitoStatus(false, 'CONFIRMED')).toBe('disabled');
-  });
-
-  it('the stricter of the Core DB and Cognito status wins', () => {
-    expect(stricterUserStatus('active', 'disabled')).toBe('disabled');
-    expect(stricterUserStatus('locked', 'active')).toBe('locked');
-    expect(stricterUserStatus('unconfirmed', 'locked')).toBe('locked');
-    expect(stricterUserStatus('active', null)).toBe('active');
-    expect(stricterUserStatus('disabled', 'unconfirmed')).toBe('disabled');
   });
 });

@@ -10,6 +10,7 @@ import { Email, SupportError, type UserStatus } from '@waizant/support-core';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { JwksCache } from 'aws-jwt-verify/jwk';
 import type {
+  AccountStatus,
   AgentIdentity,
   AssistedTokenRequest,
   Clock,
@@ -17,27 +18,13 @@ import type {
   Identity,
   Logger,
 } from '../../ports/index.js';
-import { silentLogger, systemClock } from '../../ports/index.js';
+import { silentLogger, stricterUserStatus, systemClock } from '../../ports/index.js';
 import { type BackoffOptions, backoffDelay, defaultSleep, errorName, isThrottling } from './retry.js';
 import { newNonce, signAssertion } from './signed-assertion.js';
 
-/** Cognito account status of an end user, as the lookup service needs it. */
-export interface CognitoAccountStatus {
-  readonly exists: boolean;
-  readonly enabled: boolean;
-  /** The kit's status derived from Cognito (`null` when the user does not exist in the pool). */
-  readonly userStatus: UserStatus | null;
-}
-
-/**
- * The `Identity` port plus the Cognito-only account status. `UserStatusSource` is the optional
- * port this binding proposes (see README); it is declared here until it lands in `ports/index.ts`.
- */
-export interface UserStatusSource {
-  getUserAccountStatus(email: string): Promise<CognitoAccountStatus>;
-}
-
-export interface CognitoIdentity extends Identity, UserStatusSource {
+/** The `Identity` port, with the optional `getUserAccountStatus` always present. */
+export interface CognitoIdentity extends Identity {
+  getUserAccountStatus(email: string): Promise<AccountStatus>;
   /** The underlying verifier (e.g. to `cacheJwks` at start-up or in tests). */
   readonly verifier: CognitoIdVerifier;
 }
@@ -109,19 +96,6 @@ export const CLIENT_METADATA = {
 } as const;
 
 const GENERIC_UNAUTHORIZED = 'Sign in again.';
-
-/** Order of strictness: the stricter of the Core DB and Cognito status wins. */
-const STRICTNESS: Readonly<Record<UserStatus, number>> = {
-  active: 0,
-  unconfirmed: 1,
-  locked: 2,
-  disabled: 3,
-};
-
-export function stricterUserStatus(a: UserStatus, b: UserStatus | null): UserStatus {
-  if (b === null) return a;
-  return STRICTNESS[b] > STRICTNESS[a] ? b : a;
-}
 
 /**
  * Cognito `UserStatus` + `Enabled` → the kit's status. Unknown or unusual states fail closed.
@@ -254,7 +228,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
     return { agentId: agent.id };
   }
 
-  async function getUserAccountStatus(email: string): Promise<CognitoAccountStatus> {
+  async function getUserAccountStatus(email: string): Promise<AccountStatus> {
     const parsed = Email.safeParse(email);
     if (!parsed.success) throw new SupportError('invalid_input', 'Enter a valid e-mail address.');
     const filter = `email = "${escapeFilterValue(parsed.data)}"`;
@@ -264,14 +238,14 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
     const usernames = (listed.Users ?? []).map((u) => u.Username).filter((u): u is string => !!u);
     if (usernames.length === 0) return { exists: false, enabled: false, userStatus: null };
     // An e-mail shared by several users (attribute not unique): the strictest account wins.
-    let result: (CognitoAccountStatus & { userStatus: UserStatus }) | null = null;
+    let result: (AccountStatus & { userStatus: UserStatus }) | null = null;
     for (const username of usernames) {
       const user = await readWithRetry('AdminGetUser', () =>
         client.send(new AdminGetUserCommand({ UserPoolId: options.userPoolId, Username: username })),
       );
       const enabled = user.Enabled === true;
       const status = mapCognitoStatus(enabled, user.UserStatus);
-      if (!result || STRICTNESS[status] > STRICTNESS[result.userStatus])
+      if (!result || stricterUserStatus(result.userStatus, status) !== result.userStatus)
         result = { exists: true, enabled, userStatus: status };
     }
     return result ?? { exists: false, enabled: false, userStatus: null };

@@ -1,6 +1,5 @@
 export {
   CLIENT_METADATA,
-  type CognitoAccountStatus,
   type CognitoClientLike,
   type CognitoIdentity,
   type CognitoIdentityOptions,
@@ -8,8 +7,6 @@ export {
   createCognitoIdentity,
   escapeFilterValue,
   mapCognitoStatus,
-  stricterUserStatus,
-  type UserStatusSource,
 } from './cognito-identity.js';
 export { EmailPayload } from './email-payload.js';
 export {
