@@ -227,3 +227,45 @@ describe('lookup with the identity provider’s account status', () => {
     expect(retried.body).toMatchObject({ eligible: false, ineligibleReason: 'account_disabled' });
   });
 });
+
+describe('opening a session applies the identity provider’s status too', () => {
+  const admin = DEMO.users.admin;
+  const open = { flow: 'technical-assistance', userId: admin.id } as const;
+
+  it('a user disabled in the identity provider cannot be given a session by skipping the lookup', async () => {
+    const h = await identityHarness(DISABLED);
+    const ana = await h.as(DEMO.agents.ana.id);
+    const r = await ana.post('/sessions', open);
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('not_eligible');
+    expect(h.stub.asked).toEqual([admin.email]);
+    expect(await count(h.server, 'support_sessions')).toBe(0);
+    expect(await count(h.server, 'support_outbox')).toBe(0);
+    const { rows } = await h.server.database.query<{ outcome: string; detail: string }>(
+      "SELECT outcome, detail::text AS detail FROM support_audit WHERE action = 'session.create'",
+    );
+    expect(rows.map((row) => row.outcome)).toEqual(['refused']);
+    expect(JSON.parse(rows[0]?.detail ?? '{}')).toMatchObject({
+      reason: 'account_disabled',
+      identityStatus: 'disabled',
+    });
+  });
+
+  it('a user missing from the identity provider is refused; an unavailable provider gives 503 and no session', async () => {
+    const missing = await identityHarness(MISSING);
+    const ana = await missing.as(DEMO.agents.ana.id);
+    const r = await ana.post('/sessions', open);
+    expect(r.body.error.code).toBe('not_eligible');
+    const down = await identityHarness(UNAVAILABLE());
+    const agent = await down.as(DEMO.agents.ana.id);
+    const failed = await agent.post('/sessions', open);
+    expect(failed.status).toBe(503);
+    expect(await count(down.server, 'support_sessions')).toBe(0);
+  });
+
+  it('active in both: the session opens', async () => {
+    const h = await identityHarness(ACTIVE);
+    const ana = await h.as(DEMO.agents.ana.id);
+    expect((await ana.post('/sessions', open)).status).toBe(201);
+  });
+});

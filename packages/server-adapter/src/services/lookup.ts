@@ -1,9 +1,15 @@
-import { ineligibility, type LookupRequest, type LookupResponse, SupportError } from '@waizant/support-core';
+import {
+  ineligibility,
+  type LookupRequest,
+  type LookupResponse,
+  SupportError,
+  type UserSummary,
+} from '@waizant/support-core';
 import { audit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { hitRateLimit } from './rate-limits.js';
 import type { AgentRef } from './sessions.js';
-import { effectiveUserStatus, type IdentityUserStatus, identityUserStatus } from './user-status.js';
+import { type IdentityUserStatus, withEffectiveStatus } from './user-status.js';
 
 /**
  * Agents must see whether the user exists (seed A1): lookups are instead rate-limited per agent and
@@ -29,10 +35,11 @@ export async function lookup(
     throw error;
   }
   const found = await ctx.directory.findUserByEmail(request.email);
+  let user: UserSummary | null = null;
   let identityStatus: IdentityUserStatus | null = null;
-  if (found && ctx.identity.getUserAccountStatus) {
+  if (found) {
     try {
-      identityStatus = identityUserStatus(await ctx.identity.getUserAccountStatus(found.email));
+      ({ user, identityStatus } = await withEffectiveStatus(ctx.identity, found));
     } catch (error) {
       await audit(ctx, ctx.db, {
         agentId: agent.agentId,
@@ -47,7 +54,6 @@ export async function lookup(
       throw error;
     }
   }
-  const user = found ? { ...found, status: effectiveUserStatus(found.status, identityStatus) } : null;
   const reason = user ? ineligibility(request.flow, user) : null;
   await audit(ctx, ctx.db, {
     agentId: agent.agentId,

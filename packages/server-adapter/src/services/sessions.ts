@@ -19,6 +19,7 @@ import {
 import type { SqlExecutor } from '../ports/index.js';
 import { audit } from './audit.js';
 import { addSeconds, iso, type ServiceContext, sessionRef } from './context.js';
+import { withEffectiveStatus } from './user-status.js';
 
 export interface SessionRow {
   id: string;
@@ -237,8 +238,8 @@ export async function createSession(
   agent: AgentRef,
   request: CreateSessionRequest,
 ): Promise<SupportSessionView> {
-  const user = await ctx.directory.getUser(request.userId);
-  if (!user) {
+  const record = await ctx.directory.getUser(request.userId);
+  if (!record) {
     await audit(ctx, ctx.db, {
       agentId: agent.agentId,
       sessionRef: null,
@@ -248,6 +249,8 @@ export async function createSession(
     });
     throw new SupportError('not_found', 'No such user.');
   }
+  // The same effective status as the lookup: skipping the lookup must not skip the identity check.
+  const { user, identityStatus } = await withEffectiveStatus(ctx.identity, record);
   const reason = ineligibility(request.flow, user);
   if (reason) {
     await audit(ctx, ctx.db, {
@@ -255,7 +258,12 @@ export async function createSession(
       sessionRef: null,
       action: 'session.create',
       outcome: 'refused',
-      detail: { error: 'not_eligible', reason, flow: request.flow },
+      detail: {
+        error: 'not_eligible',
+        reason,
+        flow: request.flow,
+        ...(identityStatus ? { identityStatus } : {}),
+      },
     });
     throw new SupportError('not_eligible', `The user cannot be assisted in this flow (${reason}).`);
   }
