@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Lang, loadMessages, type Messages } from '@waizant/support-elements';
 import jsQR from 'jsqr';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -94,15 +95,18 @@ async function chooseEcosystem(page: Page, name: string) {
 
 async function lookup(
   page: Page,
+  t: Messages,
+  lang: Lang,
   flow: 'technical-assistance' | 'ecosystem-admin',
   email: string,
-  lang = 'en',
 ) {
   await page.goto(`${demo.url}/${flow}`);
-  if (lang !== 'en') await page.locator('#lang').selectOption(lang);
+  await page.locator('#lang').selectOption(lang);
   const el = flowEl(page);
-  await el.getByLabel(lang === 'es' ? /correo/i : 'User email').fill(email);
+  await el.getByLabel(t['lookup.email']).fill(email);
   await el.locator('form button[type="submit"]').first().click();
+  const start = el.getByRole('button', { name: t['lookup.start'] });
+  await expect.poll(() => start.isEnabled()).toBe(true);
 }
 
 async function enterCode(page: Page, code: string) {
@@ -111,34 +115,29 @@ async function enterCode(page: Page, code: string) {
   await el.locator('input[autocomplete="one-time-code"]').press('Enter');
 }
 
-/** Technical Assistance up to the destinations, returning the page; screenshots on the way. */
+/** Technical Assistance up to the destinations; screenshots on the way. */
 async function verifyForAssistance(
   context: BrowserContext,
   page: Page,
+  t: Messages,
+  lang: Lang,
   user: { email: string; ecosystem: string },
-  lang: string,
 ) {
   const el = flowEl(page);
-  await lookup(page, 'technical-assistance', user.email, lang);
-  const start = el.locator('[data-action="start"], button', {
-    hasText: lang === 'es' ? /verificación/i : 'Start Verification Process',
-  });
-  await expect.poll(() => start.first().isEnabled()).toBe(true);
+  await lookup(page, t, lang, 'technical-assistance', user.email);
   await shot(page, lang, '01-lookup-found');
-  await start.first().click();
+  await el.getByRole('button', { name: t['lookup.start'] }).click();
   await chooseEcosystem(page, user.ecosystem);
   await shot(page, lang, '02-ecosystem');
   await el.locator('form button[type="submit"]').first().click();
   // Internal verification: the agent's own code.
-  await el.getByRole('button', { name: lang === 'es' ? /enviar/i : 'Send code' }).click();
+  await el.getByRole('button', { name: t['agentCode.send'], exact: true }).click();
   await shot(page, lang, '03-agent-code');
   await enterCode(page, await readCode(context, AGENT.email));
   // "A verification code will be sent to NAME", then the user's code.
-  await expect
-    .poll(() => el.locator('h2').first().textContent())
-    .toMatch(lang === 'es' ? /usuario/i : /User verification/);
+  await expect.poll(() => el.locator('h2').first().textContent()).toBe(t['userCode.heading']);
   await shot(page, lang, '04-user-code-prompt');
-  await el.getByRole('button', { name: lang === 'es' ? /enviar/i : 'Send code to the user' }).click();
+  await el.getByRole('button', { name: t['userCode.send'] }).click();
   await enterCode(page, await readCode(context, user.email));
 }
 
@@ -147,21 +146,26 @@ function destinationButtons(page: Page) {
 }
 const destinationNames = (page: Page) => destinationButtons(page).locator('strong').allTextContents();
 
-describe('Technical Assistance in the demo back office', () => {
-  it('an administrator gets three destinations and Waizant Web shows the assisted session', async () => {
+describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
+  let t: Messages;
+  beforeAll(async () => {
+    t = await loadMessages(lang);
+  });
+
+  it('Technical Assistance: an administrator gets three destinations and Waizant Web shows the assisted session', async () => {
     const { context, page } = await signedInContext();
-    await verifyForAssistance(
-      context,
-      page,
-      { email: 'maria.admin@example.com', ecosystem: 'Familia Pérez' },
-      'en',
-    );
-    await expect.poll(() => destinationNames(page)).toEqual(['Waizant Store', 'Waizant Web', 'Waizant App']);
-    await shot(page, 'en', '05-destinations-administrator');
-    await destinationButtons(page).filter({ hasText: 'Waizant Web' }).click();
+    await verifyForAssistance(context, page, t, lang, {
+      email: 'maria.admin@example.com',
+      ecosystem: 'Familia Pérez',
+    });
+    await expect
+      .poll(() => destinationNames(page))
+      .toEqual([t['destination.store'], t['destination.web'], t['destination.app']]);
+    await shot(page, lang, '05-destinations-administrator');
+    await destinationButtons(page).filter({ hasText: t['destination.web'] }).click();
     const link = flowEl(page).locator('[data-handoff-link]');
     await expect.poll(() => link.getAttribute('href')).toMatch(/\/web\/home#token=/);
-    await shot(page, 'en', '06-web-link-ready');
+    await shot(page, lang, '06-web-link-ready');
     const [destination] = await Promise.all([context.waitForEvent('page'), link.click()]);
     await destination.waitForLoadState();
     await expect
@@ -169,24 +173,22 @@ describe('Technical Assistance in the demo back office', () => {
       .toBe('Signed in as María Admin, assisted by Ana Agent.');
     expect(await destination.locator('#page').textContent()).toBe('web-home');
     expect(destination.url()).not.toContain('token=');
-    await shot(destination, 'en', '07-destination-web-home');
+    await shot(destination, lang, '07-destination-web-home');
     await context.close();
   });
 
-  it('a managed user gets two destinations; the QR opened in a second tab shows as claimed', async () => {
+  it('Technical Assistance: a managed user gets two destinations; the QR opened in a second tab shows as claimed', async () => {
     const { context, page } = await signedInContext();
-    await verifyForAssistance(
-      context,
-      page,
-      { email: 'pedro.managed@example.com', ecosystem: 'Familia Pérez' },
-      'en',
-    );
-    await expect.poll(() => destinationNames(page)).toEqual(['Waizant Web', 'Waizant App']);
-    await shot(page, 'en', '08-destinations-managed');
-    await destinationButtons(page).filter({ hasText: 'Waizant App' }).click();
+    await verifyForAssistance(context, page, t, lang, {
+      email: 'pedro.managed@example.com',
+      ecosystem: 'Familia Pérez',
+    });
+    await expect.poll(() => destinationNames(page)).toEqual([t['destination.web'], t['destination.app']]);
+    await shot(page, lang, '08-destinations-managed');
+    await destinationButtons(page).filter({ hasText: t['destination.app'] }).click();
     const qr = flowEl(page).locator('img[part~="qr"]');
     await expect.poll(() => qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-    await shot(page, 'en', '09-qr');
+    await shot(page, lang, '09-qr');
     // The phone: scan the picture, open what it encodes.
     const png = PNG.sync.read(
       Buffer.from(((await qr.getAttribute('src')) ?? '').split(',')[1] ?? '', 'base64'),
@@ -198,8 +200,10 @@ describe('Technical Assistance in the demo back office', () => {
     await expect
       .poll(() => phone.locator('#status').textContent(), { timeout: 15_000 })
       .toBe('Signed in as Pedro Managed, assisted by Ana Agent.');
-    await expect.poll(() => flowEl(page).locator('[data-qr-claimed]').count(), { timeout: 20_000 }).toBe(1);
-    await shot(page, 'en', '10-qr-claimed');
+    await expect
+      .poll(() => flowEl(page).locator('[data-qr-claimed]').textContent(), { timeout: 20_000 })
+      .toBe(t['qr.claimed']);
+    await shot(page, lang, '10-qr-claimed');
     // A second scan of the same QR is refused.
     const again = await context.newPage();
     await again.goto(scanned?.data ?? '');
@@ -207,74 +211,57 @@ describe('Technical Assistance in the demo back office', () => {
     await context.close();
   });
 
-  it('shows every main view in Spanish too', async () => {
-    const { context, page } = await signedInContext();
-    await verifyForAssistance(
-      context,
-      page,
-      { email: 'maria.admin@example.com', ecosystem: 'Familia Pérez' },
-      'es',
-    );
-    await expect.poll(() => destinationButtons(page).count()).toBe(3);
-    await shot(page, 'es', '05-destinations-administrator');
-    await context.close();
-  });
-
-  it('cancel with a reason from the middle of the flow; the audit shows it', async () => {
+  it('Technical Assistance: cancel with a reason from the middle of the flow; the audit shows it', async () => {
     const { context, page } = await signedInContext();
     const el = flowEl(page);
-    await lookup(page, 'technical-assistance', 'maria.admin@example.com');
-    await el.getByRole('button', { name: 'Start Verification Process' }).click();
+    await lookup(page, t, lang, 'technical-assistance', 'maria.admin@example.com');
+    await el.getByRole('button', { name: t['lookup.start'] }).click();
     await chooseEcosystem(page, 'Familia Pérez');
     await el.locator('form button[type="submit"]').first().click();
-    await el.getByRole('button', { name: 'Send code' }).click();
-    await el.getByRole('button', { name: 'Cancel' }).first().click();
-    const reason = 'The user hung up <img src=x onerror=alert(1)>';
-    await el.getByLabel('Reason for cancelling').fill(reason);
-    await shot(page, 'en', '11-cancel-modal');
-    await el.getByRole('button', { name: 'OK' }).click();
-    await expect.poll(() => el.locator('h2').first().textContent()).toBe('Support request cancelled');
-    await shot(page, 'en', '12-cancelled');
+    await el.getByRole('button', { name: t['agentCode.send'], exact: true }).click();
+    await el.getByRole('button', { name: t['common.cancel'] }).first().click();
+    const reason = `The user hung up (${lang}) <img src=x onerror=alert(1)>`;
+    await el.getByLabel(t['cancel.reason']).fill(reason);
+    await shot(page, lang, '11-cancel-modal');
+    await el.getByRole('button', { name: t['cancel.ok'] }).click();
+    await expect.poll(() => el.locator('h2').first().textContent()).toBe(t['final.cancelled.heading']);
+    await shot(page, lang, '12-cancelled');
     await page.goto(`${demo.url}/audit`);
     const row = page.locator('#rows tr', { hasText: 'session.cancel' }).first();
     await expect.poll(() => row.textContent()).toContain(reason);
-    await shot(page, 'en', '13-audit');
+    await shot(page, lang, '13-audit');
     await context.close();
   });
-});
 
-describe('Ecosystem Admin in the demo back office', () => {
-  it("verifies the successor, then shows their processes and the rejected process's details", async () => {
+  it("Ecosystem Admin: verifies the successor, then shows their processes and the rejected process's details", async () => {
     const { context, page } = await signedInContext();
     const el = flowEl(page);
-    await lookup(page, 'ecosystem-admin', 'sofia.successor@example.com');
-    await el.getByRole('button', { name: 'Start Verification Process' }).click();
-    await el.getByRole('button', { name: 'Send code to the user' }).click();
+    await lookup(page, t, lang, 'ecosystem-admin', 'sofia.successor@example.com');
+    await el.getByRole('button', { name: t['lookup.start'] }).click();
+    await el.getByRole('button', { name: t['userCode.send'] }).click();
     await enterCode(page, await readCode(context, 'sofia.successor@example.com'));
     await chooseEcosystem(page, 'Herencia López');
-    await shot(page, 'en', '14-admin-ecosystem');
-    await el.getByRole('button', { name: 'Send verification Code' }).click();
+    await shot(page, lang, '14-admin-ecosystem');
+    await el.getByRole('button', { name: t['ecosystem.sendCode'] }).click();
     await enterCode(page, await readCode(context, AGENT.email));
     const activity = el.locator('successor-activity');
     const rejected = activity.locator('[role="listitem"], li, tr', {
       hasText: 'The validation process for The Successor was rejected by Waizant',
     });
     await expect.poll(() => rejected.count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await shot(page, 'en', '15-successor-activity');
-    await rejected.first().getByRole('button', { name: 'See details' }).click();
+    await shot(page, lang, '15-successor-activity');
+    await rejected.first().getByRole('button', { name: t['activity.seeDetails'] }).click();
     const dialog = activity.locator('dialog[open]');
-    await expect.poll(() => dialog.textContent()).toContain('Rejected');
-    await shot(page, 'en', '16-process-details');
+    await expect.poll(() => dialog.textContent()).toContain(t['processStatus.rejected']);
+    await shot(page, lang, '16-process-details');
     await context.close();
   });
-});
 
-describe('Inactivity', () => {
-  it('after the server clock passes 15 idle minutes the view shows expired and the server refuses', async () => {
+  it('Inactivity: after the server clock passes 15 idle minutes the view shows expired and the server refuses', async () => {
     const { context, page } = await signedInContext();
     const el = flowEl(page);
-    await lookup(page, 'technical-assistance', 'maria.admin@example.com');
-    await el.getByRole('button', { name: 'Start Verification Process' }).click();
+    await lookup(page, t, lang, 'technical-assistance', 'maria.admin@example.com');
+    await el.getByRole('button', { name: t['lookup.start'] }).click();
     await chooseEcosystem(page, 'Familia Pérez');
     await el.locator('form button[type="submit"]').first().click();
     const advanced = await page.evaluate(async () => {
@@ -287,9 +274,9 @@ describe('Inactivity', () => {
     });
     expect(advanced.closed).toBeGreaterThanOrEqual(1);
     const sentBefore = (await demo.support.outbox(AGENT.email)).length;
-    await el.getByRole('button', { name: 'Send code' }).click();
-    await expect.poll(() => el.locator('h2').first().textContent()).toBe('Session expired');
-    await shot(page, 'en', '17-expired');
+    await el.getByRole('button', { name: t['agentCode.send'], exact: true }).click();
+    await expect.poll(() => el.locator('h2').first().textContent()).toBe(t['final.expired.heading']);
+    await shot(page, lang, '17-expired');
     // The server refused the step: no code went out.
     expect(await demo.support.outbox(AGENT.email)).toHaveLength(sentBefore);
     await context.close();
