@@ -1,0 +1,262 @@
+// Shared helpers of the server benchmarks: machine line, percentiles, a throw-away PostgreSQL 15
+// cluster, bench agents/users, servers on PGlite and PostgreSQL, and the Markdown writer.
+// Measures only; never asserts.
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer as createNetServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Pool } from 'pg';
+import {
+  createEmbeddedSupportServer,
+  DEMO,
+  type EmbeddedSupportServer,
+  type EmbeddedSupportServerOptions,
+  postgresDatabase,
+  type SqlDatabase,
+} from '../packages/server-adapter/src/index.js';
+
+export const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, '..');
+const requireFromServer = createRequire(join(root, 'packages/server-adapter/package.json'));
+export const pg = requireFromServer('pg') as typeof import('pg');
+export { DEMO };
+
+/** Limits raised so the benchmark measures the server, not its rate limiter (all within core's bounds). */
+export const BENCH_LIMITS = {
+  lookupsPerAgentPerMinute: 1000,
+  codeSendsPerUserPerHour: 100,
+  codeSendsPerSessionPerHour: 100,
+} as const;
+export const HMAC_KEY = 'bench-hmac-key-0123456789-abcdefghijklmnopq';
+
+export function machine(): string {
+  let model = cpus()[0]?.model ?? 'unknown CPU';
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line) model = line.split(':')[1]!.trim();
+  } catch {}
+  return `${model}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z`;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function stats(samples: readonly number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    max: s.at(-1)!,
+  };
+}
+
+export const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+
+export function writeResult(name: string, title: string, body: string[]): string {
+  const text = [`${title}`, '', `Machine: ${machine()}`, '', ...body].join('\n');
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', `${name}.md`), `${text}\n`);
+  return text;
+}
+
+/** Times `fn` `n` times with `concurrency` workers; milliseconds per call. Bounded in count and time. */
+export async function timeMany(
+  n: number,
+  concurrency: number,
+  fn: (i: number) => Promise<unknown>,
+  maxMs = 60_000,
+): Promise<number[]> {
+  const samples: number[] = [];
+  let next = 0;
+  const deadline = performance.now() + maxMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n && performance.now() < deadline) {
+        const i = next++;
+        const t = performance.now();
+        await fn(i);
+        samples.push(performance.now() - t);
+      }
+    }),
+  );
+  return samples;
+}
+
+// ---------------------------------------------------------------- PostgreSQL 15, throw-away cluster
+
+export interface Cluster {
+  url(database?: string): string;
+  stop(): void;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+/** Starts a cluster from PG_BIN (default /usr/lib/postgresql/15/bin) as `postgres`; null when absent. */
+export async function startCluster(settings: string[] = []): Promise<Cluster | null> {
+  if (process.env.WAIZANT_BENCH_PG_URL) {
+    const base = process.env.WAIZANT_BENCH_PG_URL;
+    return {
+      url: (database = 'postgres') => Object.assign(new URL(base), { pathname: `/${database}` }).toString(),
+      stop() {},
+    };
+  }
+  const bin = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+  if (!existsSync(join(bin, 'initdb'))) return null;
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'waizant-bench-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  const sh = (command: string) =>
+    asRoot
+      ? execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', command])
+      : execFileSync('/bin/sh', ['-c', command]);
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chownSync(dir, uid, gid);
+  }
+  sh(`${bin}/initdb -D ${dir}/data -U postgres -A trust -E UTF8 --no-locale > /dev/null`);
+  const opts = [
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    ...settings.flatMap((s) => ['-c', s]),
+  ];
+  sh(`${bin}/pg_ctl -D ${dir}/data -o "${opts.join(' ')}" -l ${dir}/log -w start > /dev/null`);
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      sh(`${bin}/pg_ctl -D ${dir}/data -m fast -w stop > /dev/null`);
+    } catch {}
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  return { url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`, stop };
+}
+
+export async function createDatabase(cluster: Cluster, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: cluster.url() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return cluster.url(name);
+}
+
+// ---------------------------------------------------------------- servers and bench people
+
+export type Backend = 'PGlite' | 'PostgreSQL 15';
+
+export interface BenchServer {
+  backend: Backend;
+  server: EmbeddedSupportServer;
+  /** The database the server uses (for the floor and bulk loads). */
+  db: SqlDatabase;
+  pool?: Pool;
+}
+
+export async function openServer(
+  backend: Backend,
+  cluster: Cluster | null,
+  dbName: string,
+  options: Partial<EmbeddedSupportServerOptions> = {},
+  poolSize = 10,
+): Promise<BenchServer> {
+  let database: SqlDatabase | undefined;
+  let pool: Pool | undefined;
+  if (backend === 'PostgreSQL 15') {
+    if (!cluster) throw new Error('no PostgreSQL cluster');
+    pool = new pg.Pool({ connectionString: await createDatabase(cluster, dbName), max: poolSize });
+    database = postgresDatabase(pool);
+  }
+  const server = await createEmbeddedSupportServer({
+    ...(database ? { database } : {}),
+    secrets: { hmacKey: HMAC_KEY },
+    limits: BENCH_LIMITS,
+    ...options,
+  });
+  return { backend, server, db: server.database, ...(pool ? { pool } : {}) };
+}
+
+export interface Person {
+  id: string;
+  email: string;
+}
+
+const uuid = (kind: number, i: number) =>
+  `00000000-0000-4000-8${kind.toString(16).padStart(3, '0')}-${i.toString(16).padStart(12, '0')}`;
+
+/** `count` active agents and `count` active users, each user administrator of Familia Pérez. */
+export async function addPeople(
+  db: SqlDatabase,
+  count: number,
+): Promise<{ agents: Person[]; users: Person[] }> {
+  const agents: Person[] = [];
+  const users: Person[] = [];
+  for (let i = 0; i < count; i++) {
+    agents.push({ id: uuid(0xa, i), email: `bench-agent-${i}@support.waizant.local` });
+    users.push({ id: uuid(0xb, i), email: `bench-user-${i}@example.com` });
+  }
+  await db.query(
+    `INSERT INTO core_agents (id, email, name, active)
+     SELECT a.id::uuid, a.email, 'Bench Agent', true FROM json_to_recordset($1::json) AS a(id text, email text)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(agents)],
+  );
+  await db.query(
+    `INSERT INTO core_users (id, email, name, status)
+     SELECT u.id::uuid, u.email, 'Bench User', 'active' FROM json_to_recordset($1::json) AS u(id text, email text)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(users)],
+  );
+  await db.query(
+    `INSERT INTO core_memberships (user_id, ecosystem_id, role, inherited)
+     SELECT u.id::uuid, $2::uuid, 'administrator', false FROM json_to_recordset($1::json) AS u(id text, email text)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(users), DEMO.ecosystems.perez.id],
+  );
+  return { agents, users };
+}
+
+/** The latest code e-mailed to `to`, read from the outbox table (not part of any timing). */
+export async function latestCode(db: SqlDatabase, to: string): Promise<string> {
+  const { rows } = await db.query<{ body: string }>(
+    'SELECT body FROM support_outbox WHERE to_address = $1 ORDER BY seq DESC LIMIT 1',
+    [to],
+  );
+  const match = rows[0] ? /code is: (\d+)/.exec(rows[0].body) : null;
+  if (!match?.[1]) throw new Error(`no code e-mailed to ${to}`);
+  return match[1];
+}
