@@ -103,6 +103,17 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'sweep and outbox indexes',
+    statements: [
+      // The sweep selects open sessions past either limit: with both columns indexed the planner
+      // combines the two (BitmapOr) instead of scanning every session.
+      `CREATE INDEX support_sessions_open_absolute ON support_sessions (absolute_expires_at)
+        WHERE closed_at IS NULL`,
+      `CREATE INDEX support_outbox_to ON support_outbox (to_address, seq)`,
+    ],
+  },
 ];
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CODE_STEP,
   type CodePurpose,
+  type Flow,
   maskEmail,
   nextStep,
   SupportError,
@@ -182,6 +183,7 @@ interface ReservedAttempt {
   code_id: string;
   code_hash: string;
   session_ref: string;
+  flow: Flow;
 }
 
 interface LatestCode {
@@ -219,9 +221,9 @@ export async function verifyCode(
        UPDATE support_sessions SET code_attempts = code_attempts + 1, last_activity_at = $5
        WHERE id = $1 AND agent_id = $2 AND step = $3 AND code_attempts < $7
          AND ${aliveSql('$5', '$6')} AND EXISTS (SELECT 1 FROM c)
-       RETURNING code_attempts, session_ref
+       RETURNING code_attempts, session_ref, flow
      )
-     SELECT s.code_attempts, s.session_ref, c.id AS code_id, c.code_hash FROM s CROSS JOIN c`,
+     SELECT s.code_attempts, s.session_ref, s.flow, c.id AS code_id, c.code_hash FROM s CROSS JOIN c`,
     [sessionId, agent.agentId, step, purpose, at.nowIso, at.cutoffIso, limits.codeMaxAttempts],
   );
   const attempt = reserved.rows[0];
@@ -229,10 +231,7 @@ export async function verifyCode(
 
   const expected = codeHash(ctx.keys, sessionId, purpose, submitted);
   if (hashesEqual(expected, attempt.code_hash)) {
-    const next = nextStep(
-      (await sessionIdentity(ctx, agent, sessionId))?.flow ?? 'technical-assistance',
-      step,
-    );
+    const next = nextStep(attempt.flow, step);
     const row = await ctx.db
       .transaction(async (tx) => {
         const { rows } = await tx.query<SessionRow>(
