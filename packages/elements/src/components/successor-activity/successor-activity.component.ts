@@ -1,5 +1,4 @@
 import type { RangeChangedEvent } from '@lit-labs/virtualizer/events.js';
-import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import {
   type EcosystemMembership,
   type ErrorCode,
@@ -27,6 +26,25 @@ export interface ActivityProcessDetail {
 
 /** How close (in rows) to the end of the loaded rows the next page is asked for. */
 const PREFETCH_ROWS = 20;
+
+type Virtualize = typeof import('@lit-labs/virtualizer/virtualize.js')['virtualize'];
+
+/**
+ * The virtualizer is the largest dependency of the elements and is needed only once a
+ * process list is shown, so it is loaded then (once per page, shared by every instance)
+ * rather than with the element.
+ */
+let virtualizerLoad: Promise<Virtualize> | null = null;
+function loadVirtualizer(): Promise<Virtualize> {
+  virtualizerLoad ??= import('@lit-labs/virtualizer/virtualize.js').then(
+    (mod) => mod.virtualize,
+    (error: unknown) => {
+      virtualizerLoad = null;
+      throw error;
+    },
+  );
+  return virtualizerLoad;
+}
 
 /** Dispatches a composed, bubbling event (kept outside the class so the manifest lists only real event names). */
 function emit<T>(target: EventTarget, name: string, detail?: T): void {
@@ -120,6 +138,8 @@ export class SuccessorActivity extends LitElement {
   @property({ attribute: 'error-code' }) errorCode: ErrorCode | null = null;
 
   @state() private cursor: string | null = null;
+  /** The `virtualize` directive, once its module has loaded. */
+  @state() private virtualize: Virtualize | null = null;
   @query('dialog') private dialog?: HTMLDialogElement;
 
   private readonly i18n = new LangController(this, () => this.lang);
@@ -127,6 +147,7 @@ export class SuccessorActivity extends LitElement {
   private abort: AbortController | null = null;
   private returnFocus: HTMLElement | null = null;
   private ownServices: SupportServices | null = null;
+  private virtualizerPending = false;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -151,6 +172,23 @@ export class SuccessorActivity extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('apiBase') || changed.has('services')) this.ownServices = null;
+    if (this.processes.length && !this.virtualize) this.requestVirtualizer();
+  }
+
+  private requestVirtualizer(): void {
+    if (this.virtualizerPending) return;
+    this.virtualizerPending = true;
+    loadVirtualizer().then(
+      (virtualize) => {
+        this.virtualizerPending = false;
+        this.virtualize = virtualize;
+      },
+      () => {
+        // The chunk could not be fetched (network); the next update asks again.
+        this.virtualizerPending = false;
+        this.errorCode = 'upstream_unavailable';
+      },
+    );
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -340,12 +378,18 @@ export class SuccessorActivity extends LitElement {
                 aria-busy=${this.phase === 'loadingMore' ? 'true' : 'false'}
                 @rangeChanged=${this.onRangeChanged}
               >
-                ${virtualize({
-                  items: [...this.processes],
-                  scroller: true,
-                  keyFunction: (p: ProcessSummary) => p.id,
-                  renderItem: (p: ProcessSummary, index: number) => this.renderRow(p, index),
-                })}
+                ${
+                  this.virtualize
+                    ? this.virtualize({
+                        items: [...this.processes],
+                        scroller: true,
+                        keyFunction: (p: ProcessSummary) => p.id,
+                        renderItem: (p: ProcessSummary, index: number) => this.renderRow(p, index),
+                      })
+                    : html`<div class="placeholder muted" role="listitem" data-list-loading>
+                        ${t('activity.loading')}
+                      </div>`
+                }
               </div>`
             : nothing
         }

@@ -391,7 +391,7 @@ export class WaizantSupportFlow extends LitElement {
     const live = LIVE_VIEWS.has(s.view);
     return html`
       <div part="base" class="base" lang=${this.i18n.lang}>
-        <header part="header" class="header">
+        <div part="header" class="header">
           <span class="eyebrow">${t(`flow.${s.flow}`)}</span>
           ${
             live
@@ -407,7 +407,7 @@ export class WaizantSupportFlow extends LitElement {
                 </button>`
               : nothing
           }
-        </header>
+        </div>
         ${s.inactivityWarning && !s.cancelModal.open ? this.renderInactivity(s) : nothing}
         <section part="step" class="step" aria-busy=${s.pending ? 'true' : 'false'}>${this.renderStep(s)}</section>
         <p part="error" class="error" data-error aria-live="polite">${this.errorText(s)}</p>
