@@ -9,7 +9,11 @@ const elements = join(root, 'packages/elements');
 const conditions = ['@waizant/source', 'module'];
 
 const BUDGETS = [
-  ['elements: both tags defined (QR and virtualizer loaded on demand)', "import '@waizant/support-elements/define';", 58_000],
+  [
+    'elements: both tags defined (QR and virtualizer loaded on demand)',
+    "import '@waizant/support-elements/define';",
+    58_000,
+  ],
   ['elements: QR chunk (qrcode)', "import * as q from 'qrcode'; console.log(q);", 12_000],
 ];
 

@@ -48,7 +48,7 @@ function installAnchors() {
 const ours = [];
 const kitEntries = [
   [
-    'kit: elements, both tags defined (QR and Spanish lazy)',
+    'kit: elements, both tags defined (QR, virtualizer, Spanish lazy)',
     "import '@waizant/support-elements/define';",
     join(root, 'packages/elements'),
   ],
