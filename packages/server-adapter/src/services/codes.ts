@@ -18,6 +18,7 @@ import {
   aliveSql,
   instant,
   refuse,
+  revokeSessionSecrets,
   type SessionRow,
   sessionIdentity,
   viewOf,
@@ -292,16 +293,7 @@ async function lockSession(ctx: ServiceContext, agent: AgentRef, sessionId: stri
     );
     const locked = rows[0];
     if (!locked) return;
-    await tx.query(
-      `UPDATE support_codes SET revoked_at = $2
-       WHERE session_id = $1 AND consumed_at IS NULL AND revoked_at IS NULL`,
-      [sessionId, at.nowIso],
-    );
-    await tx.query(
-      `UPDATE support_handoffs SET revoked_at = $2
-       WHERE session_id = $1 AND claimed_at IS NULL AND revoked_at IS NULL`,
-      [sessionId, at.nowIso],
-    );
+    await revokeSessionSecrets(tx, sessionId, at.nowIso);
     await audit(ctx, tx, {
       agentId: agent.agentId,
       sessionRef: locked.session_ref,

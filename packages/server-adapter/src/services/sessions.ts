@@ -416,16 +416,7 @@ async function close(
     );
     const closed = rows[0];
     if (!closed) return undefined;
-    await tx.query(
-      `UPDATE support_codes SET revoked_at = $2
-       WHERE session_id = $1 AND consumed_at IS NULL AND revoked_at IS NULL`,
-      [sessionId, at.nowIso],
-    );
-    await tx.query(
-      `UPDATE support_handoffs SET revoked_at = $2
-       WHERE session_id = $1 AND claimed_at IS NULL AND revoked_at IS NULL`,
-      [sessionId, at.nowIso],
-    );
+    await revokeSessionSecrets(tx, sessionId, at.nowIso);
     await audit(ctx, tx, {
       agentId: agent.agentId,
       sessionRef: closed.session_ref,
@@ -446,4 +437,18 @@ export function cancel(ctx: ServiceContext, agent: AgentRef, sessionId: string, 
 
 export function complete(ctx: ServiceContext, agent: AgentRef, sessionId: string) {
   return close(ctx, agent, sessionId, 'completed', null);
+}
+
+/** A closed session keeps no live secret: its unused codes and unclaimed handoffs are revoked. */
+export async function revokeSessionSecrets(tx: SqlExecutor, sessionId: string, atIso: string): Promise<void> {
+  await tx.query(
+    `UPDATE support_codes SET revoked_at = $2
+     WHERE session_id = $1 AND consumed_at IS NULL AND revoked_at IS NULL`,
+    [sessionId, atIso],
+  );
+  await tx.query(
+    `UPDATE support_handoffs SET revoked_at = $2
+     WHERE session_id = $1 AND claimed_at IS NULL AND revoked_at IS NULL`,
+    [sessionId, atIso],
+  );
 }
