@@ -282,3 +282,23 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
     await context.close();
   });
 });
+
+describe('React host', () => {
+  it('renders the same element inside React 19 and runs a lookup through the shared server', async () => {
+    const { context, page } = await signedInContext();
+    await page.goto(`${demo.url}/react`);
+    const el = flowEl(page);
+    await el.getByLabel('User email').fill('jorge.disabled@example.com');
+    await el.locator('form button[type="submit"]').first().click();
+    // The disabled user is found and cannot be assisted: the element talked to the server.
+    await expect
+      .poll(() => el.getByText('the account is disabled', { exact: false }).count())
+      .toBeGreaterThan(0);
+    expect(await el.getByRole('button', { name: 'Start Verification Process' }).isDisabled()).toBe(true);
+    // Switching the module in React remounts the element in the other flow.
+    await page.locator('select').first().selectOption('ecosystem-admin');
+    await expect.poll(() => el.getAttribute('flow')).toBe('ecosystem-admin');
+    await shot(page, 'en', '18-react-host');
+    await context.close();
+  });
+});
