@@ -76,8 +76,10 @@ function errorCodeOf(error: unknown): ErrorCode | null {
   return isSupportError(error) ? error.code : null;
 }
 
+/** 128 random bits, hex. `getRandomValues` (unlike `randomUUID`) also works on plain-http pages. */
 function newRequestKey(): string {
-  return globalThis.crypto.randomUUID();
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 type SessionCommandInput = { sessionId: string; requestKey: string };
