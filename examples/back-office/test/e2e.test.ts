@@ -141,6 +141,15 @@ async function verifyForAssistance(
   await enterCode(page, await readCode(context, user.email));
 }
 
+/** Technical Assistance for María Admin up to the agent's code prompt. */
+async function toAgentCode(page: Page, t: Messages, lang: Lang) {
+  const el = flowEl(page);
+  await lookup(page, t, lang, 'technical-assistance', 'maria.admin@example.com');
+  await el.getByRole('button', { name: t['lookup.start'] }).click();
+  await chooseEcosystem(page, 'Familia Pérez');
+  await el.locator('form button[type="submit"]').first().click();
+}
+
 function destinationButtons(page: Page) {
   return flowEl(page).locator('[part~="destination"]');
 }
@@ -214,10 +223,7 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
   it('Technical Assistance: cancel with a reason from the middle of the flow; the audit shows it', async () => {
     const { context, page } = await signedInContext();
     const el = flowEl(page);
-    await lookup(page, t, lang, 'technical-assistance', 'maria.admin@example.com');
-    await el.getByRole('button', { name: t['lookup.start'] }).click();
-    await chooseEcosystem(page, 'Familia Pérez');
-    await el.locator('form button[type="submit"]').first().click();
+    await toAgentCode(page, t, lang);
     await el.getByRole('button', { name: t['agentCode.send'], exact: true }).click();
     await el.getByRole('button', { name: t['common.cancel'] }).first().click();
     const reason = `The user hung up (${lang}) <img src=x onerror=alert(1)>`;
@@ -260,10 +266,7 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
   it('Inactivity: after the server clock passes 15 idle minutes the view shows expired and the server refuses', async () => {
     const { context, page } = await signedInContext();
     const el = flowEl(page);
-    await lookup(page, t, lang, 'technical-assistance', 'maria.admin@example.com');
-    await el.getByRole('button', { name: t['lookup.start'] }).click();
-    await chooseEcosystem(page, 'Familia Pérez');
-    await el.locator('form button[type="submit"]').first().click();
+    await toAgentCode(page, t, lang);
     const advanced = await page.evaluate(async () => {
       const response = await fetch('/demo/clock/advance', {
         method: 'POST',

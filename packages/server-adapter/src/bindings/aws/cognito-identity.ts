@@ -271,6 +271,19 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
       [CLIENT_METADATA.sessionRef]: request.sessionRef,
     };
 
+    /** Only throttling is retried (after a backoff); anything else, or too many tries, throws. */
+    const backOffOrThrow = async (step: 'initiate' | 'respond', error: unknown, attempt: number) => {
+      const throttled = isThrottling(error);
+      logger.warn(`assisted session: ${step} failed`, {
+        error: errorName(error) || 'unknown',
+        attempt,
+        throttled,
+      });
+      if (!throttled) throw mapAuthError(error);
+      if (attempt >= backoff.attempts) throw unavailable();
+      await sleep(backoffDelay(attempt, backoff));
+    };
+
     for (let attempt = 1; ; attempt++) {
       const issuedAt = clock.now();
       const exp = Math.floor(
@@ -310,15 +323,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
         session = initiated.Session;
       } catch (error) {
         if (error instanceof SupportError) throw error;
-        const throttled = isThrottling(error);
-        logger.warn('assisted session: initiate failed', {
-          error: errorName(error) || 'unknown',
-          attempt,
-          throttled,
-        });
-        if (!throttled) throw mapAuthError(error);
-        if (attempt >= backoff.attempts) throw unavailable();
-        await sleep(backoffDelay(attempt, backoff));
+        await backOffOrThrow('initiate', error, attempt);
         continue;
       }
 
@@ -336,15 +341,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
         );
         result = responded.AuthenticationResult;
       } catch (error) {
-        const throttled = isThrottling(error);
-        logger.warn('assisted session: respond failed', {
-          error: errorName(error) || 'unknown',
-          attempt,
-          throttled,
-        });
-        if (!throttled) throw mapAuthError(error);
-        if (attempt >= backoff.attempts) throw unavailable();
-        await sleep(backoffDelay(attempt, backoff));
+        await backOffOrThrow('respond', error, attempt);
         continue; // fresh InitiateAuth + fresh answer; the throttled session is abandoned
       }
 
