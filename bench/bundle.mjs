@@ -2,8 +2,48 @@
 // esbuild bundle (all dependencies bundled, minified, ES2022, code splitting), then gzip -9.
 // The figure is what a page loads up front: the entry and its static imports. Chunks only
 // reached through `import()` (the QR encoder, the Spanish strings) are reported apart.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+
+const elementsDir = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'packages/elements');
+
+/**
+ * The kit's browser bundles, measured by the size benchmark and held to budgets in CI.
+ * Defining the tags loads the elements and their first view; the statechart follows when a
+ * flow connects, the HTTP client with its first request, the QR encoder with the QR view.
+ */
+export const KIT_BUNDLES = {
+  upFront: {
+    name: 'kit: both tags defined (up front)',
+    source: "import '@waizant/support-elements/define';",
+  },
+  firstRequest: {
+    name: 'kit: + statechart and HTTP client (all a flow loads by its first request)',
+    source: [
+      "import '@waizant/support-elements/define';",
+      "import './src/components/support-flow/support-flow.engine.ts';",
+      "import './src/http/client.ts';",
+    ].join(' '),
+  },
+  qr: {
+    name: 'kit: QR chunk (qrcode, when the QR view opens)',
+    source: "import * as q from 'qrcode'; console.log(q);",
+  },
+};
+
+/**
+ * Measures one of `KIT_BUNDLES`, from the workspace sources or, with `from: 'dist'`, from the
+ * built packages the way a host's bundler sees them (`sideEffects` and all).
+ */
+export function measureKit({ name, source }, { from = 'src' } = {}) {
+  const conditions = from === 'dist' ? ['module'] : ['@waizant/source', 'module'];
+  return measure(from === 'dist' ? `${name}, built packages` : name, source, {
+    resolveDir: elementsDir,
+    conditions,
+  });
+}
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
@@ -50,5 +90,5 @@ export async function measure(
     if (upFront.has(key(path))) eager = Buffer.concat([eager, Buffer.from(contents)]);
     else lazyGzip += gzip(contents);
   }
-  return { name, min: eager.length, gzip: gzip(eager), lazyGzip };
+  return { name, min: eager.length, gzip: gzip(eager), lazyGzip, code: eager.toString('utf8') };
 }

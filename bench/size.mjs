@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure } from './bundle.mjs';
+import { KIT_BUNDLES, measure, measureKit } from './bundle.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -46,26 +46,22 @@ function installAnchors() {
 }
 
 const ours = [];
-const kitEntries = [
-  [
-    'kit: elements, both tags defined (QR, virtualizer, Spanish lazy)',
-    "import '@waizant/support-elements/define';",
-    join(root, 'packages/elements'),
-  ],
-  ['kit: QR chunk (qrcode)', "import * as q from 'qrcode'; console.log(q);", join(root, 'packages/elements')],
-  [
-    'kit: core (statechart + contract)',
-    "export * from '@waizant/support-core';",
-    join(root, 'packages/core'),
-  ],
-];
-for (const [name, source, dir] of kitEntries) {
-  if (!existsSync(dir)) continue;
+for (const bundle of Object.values(KIT_BUNDLES)) {
   try {
-    ours.push(await measure(name, source, { resolveDir: dir, conditions: ['@waizant/source', 'module'] }));
+    ours.push(await measureKit(bundle));
   } catch (error) {
-    console.error(`could not bundle ${name}: ${error.message}`);
+    console.error(`could not bundle ${bundle.name}: ${error.message}`);
   }
+}
+try {
+  ours.push(
+    await measure('kit: core (statechart + contract)', "export * from '@waizant/support-core';", {
+      resolveDir: join(root, 'packages/core'),
+      conditions: ['@waizant/source', 'module'],
+    }),
+  );
+} catch (error) {
+  console.error(`could not bundle the core: ${error.message}`);
 }
 
 installAnchors();

@@ -1,8 +1,5 @@
-export * from './contract/api.js';
-export * from './contract/errors.js';
-export { buildOpenApiDocument } from './contract/openapi.js';
-export * from './contract/primitives.js';
-export { type RouteName, type RouteResponse, type RouteSpec, routePath, routes } from './contract/routes.js';
+export * from './contract/constants.js';
+export * from './contract.js';
 export {
   createSupportFlow,
   createSupportMachineActors,
@@ -12,6 +9,7 @@ export {
   type SupportFlowState,
   type SupportView,
 } from './machine/facade.js';
+export { idleSupportFlowState } from './machine/idle.js';
 export {
   createTimerActors,
   type DeadlineInput,
@@ -20,14 +18,12 @@ export {
   supportMachine,
 } from './machine/machine.js';
 export type {
-  CallOptions,
   FlowError,
   HandoffResult,
   SessionResult,
   SupportContext,
   SupportEvent,
   SupportInput,
-  SupportServices,
 } from './machine/types.js';
 export * from './rules/flow.js';
 export * from './rules/limits.js';

@@ -1,62 +1,12 @@
 import * as z from 'zod/mini';
 import { doc } from './primitives.js';
+import { ERROR_CODES } from './support-error.js';
+
+export { ERROR_CODES, ERROR_STATUS, isSupportError, SupportError, TERMINAL_ERRORS } from './support-error.js';
 
 /** Stable error codes. Clients branch on these, never on messages. */
-export const ErrorCode = z.enum([
-  'invalid_input',
-  'payload_too_large',
-  'unsupported_media_type',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'wrong_step',
-  'idempotency_conflict',
-  'not_eligible',
-  'code_invalid',
-  'code_expired',
-  'code_locked',
-  'code_not_sent',
-  'resend_too_soon',
-  'resends_exhausted',
-  'handoff_invalid',
-  'session_expired',
-  'session_closed',
-  'rate_limited',
-  'upstream_unavailable',
-  'internal',
-]);
+export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
-
-export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
-  invalid_input: 400,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  wrong_step: 409,
-  idempotency_conflict: 409,
-  not_eligible: 409,
-  code_invalid: 422,
-  code_expired: 422,
-  code_locked: 423,
-  code_not_sent: 409,
-  resend_too_soon: 429,
-  resends_exhausted: 429,
-  handoff_invalid: 401,
-  session_expired: 410,
-  session_closed: 410,
-  rate_limited: 429,
-  upstream_unavailable: 503,
-  internal: 500,
-};
-
-/** Errors after which the support session can no longer go on. */
-export const TERMINAL_ERRORS: ReadonlySet<ErrorCode> = new Set([
-  'session_expired',
-  'session_closed',
-  'code_locked',
-]);
 
 export const ErrorDetails = z.strictObject({
   attemptsLeft: z.optional(z.int().check(z.gte(0))),
@@ -82,33 +32,3 @@ export const ApiErrorBody = doc(
   { id: 'ApiError' },
 );
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
-
-/** The typed error both the client and the server throw; it serialises to `ApiErrorBody`. */
-export class SupportError extends Error {
-  override readonly name = 'SupportError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: ErrorDetails,
-  ) {
-    super(message);
-  }
-
-  get status(): number {
-    return ERROR_STATUS[this.code];
-  }
-
-  toBody(): ApiErrorBody {
-    return {
-      error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) },
-    };
-  }
-
-  static fromBody(body: ApiErrorBody): SupportError {
-    return new SupportError(body.error.code, body.error.message, body.error.details);
-  }
-}
-
-export function isSupportError(value: unknown): value is SupportError {
-  return value instanceof SupportError;
-}

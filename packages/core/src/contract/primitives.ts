@@ -1,4 +1,7 @@
 import * as z from 'zod/mini';
+import { CANCEL_REASON_MAX, CANCEL_REASON_MIN, DEFAULT_CODE_DIGITS, EMAIL_MAX_LENGTH } from './constants.js';
+
+export { CANCEL_REASON_MAX, CANCEL_REASON_MIN, DEFAULT_CODE_DIGITS, EMAIL_MAX_LENGTH } from './constants.js';
 
 /**
  * The contract uses `zod/mini`: the same schemas validate on the server and in the browser,
@@ -26,8 +29,6 @@ export const Id = doc(
   { description: 'Lowercase RFC 9562 UUID', example: '5f0c8a4e-2b7d-4c61-9a3e-0d2f6b1c7e90' },
 );
 export type Id = z.infer<typeof Id>;
-
-export const EMAIL_MAX_LENGTH = 254;
 
 /** Trimmed and lower-cased before it is checked, so lookups are case-insensitive. */
 export const Email = doc(
@@ -59,8 +60,6 @@ export type UserStatus = z.infer<typeof UserStatus>;
 export const CodePurpose = z.enum(['agent', 'user']);
 export type CodePurpose = z.infer<typeof CodePurpose>;
 
-export const DEFAULT_CODE_DIGITS = 6;
-
 /** A one-time code of exactly `digits` ASCII digits: no spaces, no Unicode digits. */
 export function verificationCode(digits: number = DEFAULT_CODE_DIGITS) {
   return doc(
@@ -72,9 +71,6 @@ export function verificationCode(digits: number = DEFAULT_CODE_DIGITS) {
   );
 }
 export const VerificationCode = verificationCode();
-
-export const CANCEL_REASON_MIN = 3;
-export const CANCEL_REASON_MAX = 500;
 
 /**
  * Control characters (including newlines), lone surrogates and bidirectional overrides are

@@ -8,7 +8,7 @@ import {
   routes,
   SupportError,
   type SupportServices,
-} from '@waizant/support-core';
+} from '@waizant/support-core/contract';
 import ky, { HTTPError, type KyInstance } from 'ky';
 
 /** Returns the agent's bearer token; called before every request so a refreshed token is used. */

@@ -7,10 +7,11 @@ import {
   type ProcessSummary,
   type SupportServices,
   selectableEcosystems,
-} from '@waizant/support-core';
+} from '@waizant/support-core/ui';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { createHttpSupportServices, type TokenProvider } from '../../http/client.js';
+import type { TokenProvider } from '../../http/client.js';
+import { lazyHttpSupportServices } from '../../http/lazy.js';
 import { LangController } from '../../i18n/controller.js';
 import { formatDate } from '../../i18n/index.js';
 import { successorActivityStyles } from './successor-activity.styles.js';
@@ -163,7 +164,7 @@ export class SuccessorActivity extends LitElement {
 
   private io(): SupportServices {
     if (this.services) return this.services;
-    this.ownServices ??= createHttpSupportServices({
+    this.ownServices ??= lazyHttpSupportServices({
       apiBase: this.apiBase ?? '',
       getToken: () => (this.tokenProvider ? this.tokenProvider() : this.token),
     });

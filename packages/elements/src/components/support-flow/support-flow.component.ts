@@ -1,23 +1,21 @@
 import {
   CANCEL_REASON_MAX,
   CANCEL_REASON_MIN,
-  CancelReason,
-  createSupportFlow,
   DEFAULT_CODE_DIGITS,
   type Destination,
   type DestinationPage,
   destinationPage,
-  Email,
   type Flow,
+  idleSupportFlowState,
   type SupportFlow,
   type SupportFlowState,
   type SupportServices,
   selectableEcosystems,
-  verificationCode,
-} from '@waizant/support-core';
+} from '@waizant/support-core/ui';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { createHttpSupportServices, type TokenProvider } from '../../http/client.js';
+import type { TokenProvider } from '../../http/client.js';
+import { lazyHttpSupportServices } from '../../http/lazy.js';
 import { LangController } from '../../i18n/controller.js';
 import { formatDuration } from '../../i18n/index.js';
 import { supportFlowStyles } from './support-flow.styles.js';
@@ -50,6 +48,18 @@ const LIVE_VIEWS = new Set([
   'qr',
   'activity',
 ]);
+
+type Engine = typeof import('./support-flow.engine.js');
+let engine: Promise<Engine> | null = null;
+
+/** The statechart and validators, fetched once per page; a failed fetch is tried again next time. */
+function loadEngine(): Promise<Engine> {
+  engine ??= import('./support-flow.engine.js').catch((error: unknown) => {
+    engine = null;
+    throw error;
+  });
+  return engine;
+}
 
 /** Dispatches a composed, bubbling event (kept outside the class so the manifest lists only real event names). */
 function emit<T>(target: EventTarget, name: string, detail?: T): void {
@@ -134,6 +144,11 @@ export class WaizantSupportFlow extends LitElement {
 
   private readonly i18n = new LangController(this, () => this.lang);
   private api: SupportFlow | null = null;
+  private engine: Engine | null = null;
+  /** Settles once the flow of the current setup runs (or could not be loaded). */
+  private starting: Promise<void> = Promise.resolve();
+  /** Bumped on every setup and teardown, so a late engine never starts a stale flow. */
+  private generation = 0;
   private unsubscribe: (() => void) | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private stepKey = '';
@@ -172,23 +187,35 @@ export class WaizantSupportFlow extends LitElement {
     });
   }
 
+  /** Also waits for the flow to be loaded and started, so `await el.updateComplete` shows a live view. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await super.getUpdateComplete();
+    await this.starting;
+    return super.getUpdateComplete();
+  }
+
   private teardown(): void {
+    this.generation++;
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.api?.stop();
     this.api = null;
   }
 
+  /**
+   * Paints the flow's first view at once, then loads the statechart; until it runs, the view
+   * allows nothing. The HTTP client is loaded on the first request, and only without `services`.
+   */
   private setup(): void {
+    const generation = ++this.generation;
     const flow = FLOWS.includes(this.flow) ? this.flow : 'technical-assistance';
     const services =
       this.services ??
-      createHttpSupportServices({
+      lazyHttpSupportServices({
         apiBase: this.apiBase ?? '',
         getToken: () => (this.tokenProvider ? this.tokenProvider() : this.token),
       });
-    const api = createSupportFlow({ flow, services, handoffPollMs: this.handoffPollMs });
-    this.api = api;
+    this.s = idleSupportFlowState(flow);
     this.emailError = '';
     this.codeError = '';
     this.cancelError = '';
@@ -196,6 +223,27 @@ export class WaizantSupportFlow extends LitElement {
     this.qrFor = null;
     this.autoSendAfterEcosystem = false;
     this.lastReason = '';
+    this.starting = loadEngine().then(
+      (loaded) => {
+        if (generation !== this.generation) return;
+        this.engine = loaded;
+        this.start(loaded.createSupportFlow({ flow, services, handoffPollMs: this.handoffPollMs }));
+      },
+      () => {
+        if (generation !== this.generation) return;
+        const message = 'The support flow could not be loaded.';
+        this.s = {
+          ...idleSupportFlowState(flow),
+          view: 'failed',
+          pending: false,
+          error: { code: 'upstream_unavailable', message },
+        };
+      },
+    );
+  }
+
+  private start(api: SupportFlow): void {
+    this.api = api;
     this.unsubscribe = api.subscribe((next) => {
       const prev = this.s;
       this.s = next;
@@ -318,13 +366,15 @@ export class WaizantSupportFlow extends LitElement {
     event.preventDefault();
     const input = this.renderRoot.querySelector<HTMLInputElement>('#email');
     const value = input?.value ?? '';
-    if (!Email.safeParse(value).success) {
+    // Commands wait for the statechart: until it runs, `allowed` is empty and nothing is sent.
+    if (!this.engine || !this.api) return;
+    if (!this.engine.Email.safeParse(value).success) {
       this.emailError = this.i18n.t('lookup.invalidEmail');
       input?.focus();
       return;
     }
     this.emailError = '';
-    this.api?.submitEmail(value.trim());
+    this.api.submitEmail(value.trim());
   }
 
   private onSelectEcosystem(event: SubmitEvent): void {
@@ -345,21 +395,23 @@ export class WaizantSupportFlow extends LitElement {
     event.preventDefault();
     const input = this.renderRoot.querySelector<HTMLInputElement>('#code');
     const code = (input?.value ?? '').replace(/[\s-]+/g, '');
-    if (!verificationCode(DEFAULT_CODE_DIGITS).safeParse(code).success) {
+    if (!this.engine || !this.api) return;
+    if (!this.engine.verificationCode(DEFAULT_CODE_DIGITS).safeParse(code).success) {
       this.codeError = this.i18n.t('code.invalidFormat', { digits: DEFAULT_CODE_DIGITS });
       input?.focus();
       return;
     }
     this.codeError = '';
     if (input) input.value = '';
-    this.api?.submitCode(code);
+    this.api.submitCode(code);
   }
 
   private onConfirmCancel(event: SubmitEvent): void {
     event.preventDefault();
     const textarea = this.renderRoot.querySelector<HTMLTextAreaElement>('#cancel-reason');
     const reason = textarea?.value ?? '';
-    const parsed = CancelReason.safeParse(reason);
+    if (!this.engine || !this.api) return;
+    const parsed = this.engine.CancelReason.safeParse(reason);
     if (!parsed.success) {
       const code = parsed.error.issues[0]?.code;
       const values = { min: CANCEL_REASON_MIN, max: CANCEL_REASON_MAX };
@@ -374,7 +426,7 @@ export class WaizantSupportFlow extends LitElement {
     }
     this.cancelError = '';
     this.lastReason = parsed.data;
-    this.api?.confirmCancel(parsed.data);
+    this.api.confirmCancel(parsed.data);
   }
 
   private onCancelDialogEscape(event: Event): void {
@@ -480,7 +532,12 @@ export class WaizantSupportFlow extends LitElement {
           />
           <p id="email-error" class="error" aria-live="polite">${this.emailError}</p>
         </div>
-        <button type="submit" class="primary" data-action="search" ?disabled=${searching}>
+        <button
+          type="submit"
+          class="primary"
+          data-action="search"
+          ?disabled=${searching || !s.allowed.has('submitEmail')}
+        >
           ${t('lookup.search')}
         </button>
       </form>

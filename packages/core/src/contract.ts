@@ -1,0 +1,11 @@
+/**
+ * `@waizant/support-core/contract`: the wire contract alone — schemas (zod), route table,
+ * typed errors and the OpenAPI builder — without the statechart, for code that only talks
+ * to the server (the HTTP client, the server adapter).
+ */
+export * from './contract/api.js';
+export * from './contract/errors.js';
+export { buildOpenApiDocument } from './contract/openapi.js';
+export * from './contract/primitives.js';
+export { type RouteName, type RouteResponse, type RouteSpec, routePath, routes } from './contract/routes.js';
+export type { CallOptions, SupportServices } from './machine/types.js';
