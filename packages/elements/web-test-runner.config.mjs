@@ -29,21 +29,8 @@ function bundleQrcode() {
   };
 }
 
-/**
- * Serves the flow's statechart chunk a little late, as a slow network would, so tests can
- * see the element before it arrives (test/loading.test.ts) and the others prove they wait.
- */
-const ENGINE_DELAY_MS = 300;
-async function delayEngine(context, next) {
-  if (context.path.endsWith('/support-flow.engine.ts')) {
-    await new Promise((resolve) => setTimeout(resolve, ENGINE_DELAY_MS));
-  }
-  return next();
-}
-
 export default {
   files: ['test/*.test.ts'],
-  middleware: [delayEngine],
   nodeResolve: { browser: true, exportConditions: ['@waizant/source', 'browser', 'import', 'default'] },
   plugins: [bundleQrcode(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   concurrency: 1,

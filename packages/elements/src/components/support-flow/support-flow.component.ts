@@ -52,7 +52,10 @@ const LIVE_VIEWS = new Set([
 type Engine = typeof import('./support-flow.engine.js');
 let engine: Promise<Engine> | null = null;
 
-/** The statechart and validators, fetched once per page; a failed fetch is tried again next time. */
+/**
+ * The statechart and validators, fetched once per page. A failed fetch is asked for again on
+ * the next setup (browsers that keep a failed module answer from their module map until reload).
+ */
 function loadEngine(): Promise<Engine> {
   engine ??= import('./support-flow.engine.js').catch((error: unknown) => {
     engine = null;
@@ -147,6 +150,8 @@ export class WaizantSupportFlow extends LitElement {
   private engine: Engine | null = null;
   /** Settles once the flow of the current setup runs (or could not be loaded). */
   private starting: Promise<void> = Promise.resolve();
+  /** True from `setup` to `teardown`, while the statechart may still be loading. */
+  private isSetUp = false;
   /** Bumped on every setup and teardown, so a late engine never starts a stale flow. */
   private generation = 0;
   private unsubscribe: (() => void) | null = null;
@@ -156,6 +161,14 @@ export class WaizantSupportFlow extends LitElement {
   private lastReason = '';
   private qrFor: string | null = null;
   private returnFocus: HTMLElement | null = null;
+
+  /**
+   * Fetches the statechart chunk, once per page. A subclass may load it another way (the
+   * tests simulate a failed fetch here).
+   */
+  protected static loadEngine(): Promise<Engine> {
+    return loadEngine();
+  }
 
   /** The facade's current state (read-only), e.g. for a host's diagnostics. */
   get state(): SupportFlowState | null {
@@ -196,6 +209,7 @@ export class WaizantSupportFlow extends LitElement {
 
   private teardown(): void {
     this.generation++;
+    this.isSetUp = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.api?.stop();
@@ -208,6 +222,7 @@ export class WaizantSupportFlow extends LitElement {
    */
   private setup(): void {
     const generation = ++this.generation;
+    this.isSetUp = true;
     const flow = FLOWS.includes(this.flow) ? this.flow : 'technical-assistance';
     const services =
       this.services ??
@@ -223,7 +238,7 @@ export class WaizantSupportFlow extends LitElement {
     this.qrFor = null;
     this.autoSendAfterEcosystem = false;
     this.lastReason = '';
-    this.starting = loadEngine().then(
+    this.starting = (this.constructor as typeof WaizantSupportFlow).loadEngine().then(
       (loaded) => {
         if (generation !== this.generation) return;
         this.engine = loaded;
@@ -259,7 +274,7 @@ export class WaizantSupportFlow extends LitElement {
       changed.has('services') ||
       changed.has('apiBase') ||
       changed.has('handoffPollMs');
-    if (this.isConnected && (!this.api || rebuild)) {
+    if (this.isConnected && (!this.isSetUp || rebuild)) {
       this.teardown();
       this.setup();
     }
