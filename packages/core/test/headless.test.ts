@@ -3,7 +3,7 @@
  * server standing in for HTTP — the way a backend team would drive the kit.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSupportFlow, type SupportFlow, type SupportFlowState } from '../src/index.js';
+import { createSupportFlow, SupportError, type SupportFlow, type SupportFlowState } from '../src/index.js';
 import { IDS, PROCESS, T0 } from './fixtures.js';
 import { createInMemoryServices } from './in-memory-services.js';
 
@@ -209,9 +209,13 @@ describe('Ecosystem Admin, headless', () => {
     expect(flow.state.view).toBe('ecosystem');
     flow.selectEcosystem(IDS.ecoAdmin); // not inherited: refused by the rule
     expect(flow.state.view).toBe('ecosystem');
+    // "Send verification Code": choosing the ecosystem also sends the agent's code.
     flow.selectEcosystem(IDS.ecoInherited);
+    const sent = await settle(flow, (s) => s.codePhase === 'awaiting');
+    expect(sent.view).toBe('agentCode');
+    expect(server.calls.filter((call) => call === 'sendCode:agent')).toHaveLength(1);
+    flow.submitCode(server.lastCode('agent'));
     await settle(flow);
-    await passCode(flow, server, 'agent');
     const activity = await settle(flow, (s) => s.activityPhase === 'ready');
     expect(activity.view).toBe('activity');
     expect(activity.processes.items.map((p) => p.title)).toEqual([PROCESS.title]);
@@ -226,5 +230,27 @@ describe('Ecosystem Admin, headless', () => {
     expect(flow.state.processDetailOpen).toBe(false);
     flow.finish();
     expect((await settle(flow)).view).toBe('completed');
+  });
+
+  it('a failed automatic send of the agent code shows the error at the prompt and waits for the agent', async () => {
+    const { server, flow } = setup('ecosystem-admin');
+    await lookupAndStart(flow);
+    await passCode(flow, server, 'user');
+    const sendCode = server.services.sendCode;
+    let failedSends = 0;
+    server.services.sendCode = async () => {
+      failedSends++;
+      throw new SupportError('upstream_unavailable', 'The mail service did not answer.');
+    };
+    flow.selectEcosystem(IDS.ecoInherited);
+    const failed = await settle(flow, (s) => s.view === 'agentCode');
+    expect(failed.codePhase).toBe('prompt');
+    expect(failed.error?.code).toBe('upstream_unavailable');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(failedSends).toBe(1);
+    server.services.sendCode = sendCode;
+    flow.sendCode();
+    expect((await settle(flow)).codePhase).toBe('awaiting');
+    expect(server.calls.filter((call) => call === 'sendCode:agent')).toHaveLength(1);
   });
 });

@@ -198,6 +198,7 @@ function serializeState(snapshot: Snap): string {
     c.session?.role ?? null,
     c.session?.code ? 'code' : null,
     c.verified,
+    c.sendAgentCodeOnArrival,
     c.lookup?.found === true ? c.lookup.eligible : c.lookup ? 'none' : null,
     c.processes.ecosystemId,
     c.processes.nextCursor,

@@ -153,6 +153,7 @@ export const supportMachine = setup({
     codeWellFormed: ({ context, event }) =>
       event.type === 'CODE.SUBMIT' && verificationCode(context.codeDigits).safeParse(event.code).success,
     codeAlreadySent: ({ context }) => context.session?.code != null,
+    sendAgentCodeOnArrival: ({ context }) => context.sendAgentCodeOnArrival,
     resendsLeft: ({ context }) => (context.session?.code?.resendsLeft ?? 0) > 0,
     reasonValid: ({ event }) =>
       event.type === 'CANCEL.CONFIRM' && CancelReason.safeParse(event.reason).success,
@@ -198,6 +199,17 @@ export const supportMachine = setup({
       enqueue.raise({ type: 'SESSION.REFRESHED' });
     }),
     newRequestKey: assign({ requestKey: () => newRequestKey() }),
+    /**
+     * Ecosystem Admin's button is "Send verification Code": saving the ecosystem also sends the
+     * agent's code. The request key is drawn here, once, because routing may enter the sending
+     * state again before it answers; the flag is dropped only when the send has answered.
+     */
+    armAgentCodeSend: assign(({ context }) =>
+      context.flow === 'ecosystem-admin'
+        ? { sendAgentCodeOnArrival: true, requestKey: newRequestKey() }
+        : { sendAgentCodeOnArrival: false },
+    ),
+    disarmAgentCodeSend: assign({ sendAgentCodeOnArrival: false }),
     /** A wrong code spends an attempt: show the count the server returned. */
     applyAttemptsLeft: assign({
       session: ({ context, event }) => {
@@ -218,6 +230,7 @@ export const supportMachine = setup({
     session: null,
     sessionReceivedAt: 0,
     verified: { agent: false, user: false },
+    sendAgentCodeOnArrival: false,
     error: null,
     pendingCode: null,
     pendingDestination: null,
@@ -371,7 +384,10 @@ export const supportMachine = setup({
                           ecosystemId: context.processes.ecosystemId ?? '',
                           requestKey: context.requestKey,
                         }),
-                        onDone: { target: '#support.session.flow.route', actions: 'storeSession' },
+                        onDone: {
+                          target: '#support.session.flow.route',
+                          actions: ['storeSession', 'armAgentCodeSend'],
+                        },
                         onError: [
                           { guard: 'errorIsExpiry', target: '#support.expired', actions: 'storeError' },
                           { guard: 'errorIsClosed', target: '#support.failed', actions: 'storeError' },
@@ -386,7 +402,10 @@ export const supportMachine = setup({
                   initial: 'prompt',
                   states: {
                     prompt: {
-                      always: { guard: 'codeAlreadySent', target: 'awaiting' },
+                      always: [
+                        { guard: 'codeAlreadySent', target: 'awaiting', actions: 'disarmAgentCodeSend' },
+                        { guard: 'sendAgentCodeOnArrival', target: 'sending', actions: 'clearError' },
+                      ],
                       on: { 'CODE.SEND': { target: 'sending', actions: ['clearError', 'newRequestKey'] } },
                     },
                     sending: {
@@ -398,14 +417,34 @@ export const supportMachine = setup({
                           purpose: 'agent' as const,
                           requestKey: context.requestKey,
                         }),
-                        onDone: { target: 'awaiting', actions: 'storeSession' },
+                        onDone: { target: 'awaiting', actions: ['disarmAgentCodeSend', 'storeSession'] },
                         onError: [
-                          { guard: 'errorIsExpiry', target: '#support.expired', actions: 'storeError' },
-                          { guard: 'errorIsClosed', target: '#support.failed', actions: 'storeError' },
-                          { guard: 'errorIsLocked', target: '#support.lockedOut', actions: 'storeError' },
-                          { guard: 'errorIsWrongStep', target: '#support.session.flow.resync' },
-                          { guard: 'codeAlreadySent', target: 'awaiting', actions: 'storeError' },
-                          { target: 'prompt', actions: 'storeError' },
+                          {
+                            guard: 'errorIsExpiry',
+                            target: '#support.expired',
+                            actions: ['disarmAgentCodeSend', 'storeError'],
+                          },
+                          {
+                            guard: 'errorIsClosed',
+                            target: '#support.failed',
+                            actions: ['disarmAgentCodeSend', 'storeError'],
+                          },
+                          {
+                            guard: 'errorIsLocked',
+                            target: '#support.lockedOut',
+                            actions: ['disarmAgentCodeSend', 'storeError'],
+                          },
+                          {
+                            guard: 'errorIsWrongStep',
+                            target: '#support.session.flow.resync',
+                            actions: 'disarmAgentCodeSend',
+                          },
+                          {
+                            guard: 'codeAlreadySent',
+                            target: 'awaiting',
+                            actions: ['disarmAgentCodeSend', 'storeError'],
+                          },
+                          { target: 'prompt', actions: ['disarmAgentCodeSend', 'storeError'] },
                         ],
                       },
                     },

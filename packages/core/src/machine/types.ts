@@ -64,6 +64,8 @@ export interface SupportContext {
   sessionReceivedAt: number;
   /** Set only by a successful verify of each code; the client never trusts a step it did not see pass. */
   verified: { agent: boolean; user: boolean };
+  /** Ecosystem Admin: choosing the ecosystem also sends the agent's code ("Send verification Code"). */
+  sendAgentCodeOnArrival: boolean;
   error: FlowError | null;
   /** The code being checked; kept only until the check answers. */
   pendingCode: string | null;

@@ -157,7 +157,6 @@ export class WaizantSupportFlow extends LitElement {
   private unsubscribe: (() => void) | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private stepKey = '';
-  private autoSendAfterEcosystem = false;
   private lastReason = '';
   private qrFor: string | null = null;
   private returnFocus: HTMLElement | null = null;
@@ -236,7 +235,6 @@ export class WaizantSupportFlow extends LitElement {
     this.cancelError = '';
     this.qrDataUrl = null;
     this.qrFor = null;
-    this.autoSendAfterEcosystem = false;
     this.lastReason = '';
     this.starting = (this.constructor as typeof WaizantSupportFlow).loadEngine().then(
       (loaded) => {
@@ -329,19 +327,6 @@ export class WaizantSupportFlow extends LitElement {
       const { destination, page, expiresAt } = next.handoff;
       emit<WaizantSupportHandoffDetail>(this, 'waizant-support-handoff', { destination, page, expiresAt });
     }
-    if (
-      this.autoSendAfterEcosystem &&
-      next.view === 'agentCode' &&
-      next.codePhase === 'prompt' &&
-      next.allowed.has('sendCode')
-    ) {
-      this.autoSendAfterEcosystem = false;
-      this.api?.sendCode();
-    } else if (this.autoSendAfterEcosystem && next.view !== 'ecosystem') {
-      this.autoSendAfterEcosystem = false;
-    } else if (this.autoSendAfterEcosystem && next.view === 'ecosystem' && next.error) {
-      this.autoSendAfterEcosystem = false;
-    }
   }
 
   private async renderQr(link: string): Promise<void> {
@@ -396,7 +381,6 @@ export class WaizantSupportFlow extends LitElement {
     event.preventDefault();
     const select = this.renderRoot.querySelector<HTMLSelectElement>('#ecosystem');
     if (!select?.value) return;
-    this.autoSendAfterEcosystem = this.s?.flow === 'ecosystem-admin';
     this.api?.selectEcosystem(select.value);
   }
 
