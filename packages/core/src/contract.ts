@@ -5,7 +5,14 @@
  */
 export * from './contract/api.js';
 export * from './contract/errors.js';
-export { buildOpenApiDocument } from './contract/openapi.js';
+export { buildOpenApiDocument, type OpenApiOptions } from './contract/openapi.js';
 export * from './contract/primitives.js';
-export { type RouteName, type RouteResponse, type RouteSpec, routePath, routes } from './contract/routes.js';
+export {
+  type RouteName,
+  type RouteResponse,
+  type RouteSpec,
+  routeBody,
+  routePath,
+  routes,
+} from './contract/routes.js';
 export type { CallOptions, SupportServices } from './machine/types.js';

@@ -14,6 +14,7 @@ import {
   ProcessListQuery,
   RedeemHandoffRequest,
   type RouteSpec,
+  routeBody,
   routePath,
   routes,
   SupportError,
@@ -216,7 +217,10 @@ describe('route table and OpenAPI', () => {
     const operations = Object.values(doc.paths).flatMap((methods) =>
       Object.values(methods).map((op) => op.operationId),
     );
-    expect(operations.sort()).toEqual(Object.keys(routes).sort());
+    // The route table, plus the document itself (the keys are listed only where a server has them).
+    expect(operations.sort()).toEqual([...Object.keys(routes), 'openApiDocument'].sort());
+    expect(doc.paths['/.well-known/jwks.json']).toBeUndefined();
+    expect(buildOpenApiDocument({ jwks: true }).paths).toHaveProperty(['/.well-known/jwks.json']);
     const verify = doc.paths['/sessions/{sessionId}/agent-code/verify']?.post as unknown as {
       requestBody: { content: { 'application/json': { schema: { $ref: string } } } };
     };
@@ -227,5 +231,23 @@ describe('route table and OpenAPI', () => {
     // Every reference resolves inside the document.
     for (const [, ref] of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g))
       expect(doc.components.schemas, ref).toHaveProperty(ref as string);
+  });
+
+  it('documents the verify bodies with the configured code length', () => {
+    const doc = buildOpenApiDocument({ codeDigits: 8 }) as {
+      paths: Record<string, Record<string, { requestBody: unknown }>>;
+    };
+    for (const path of [
+      '/sessions/{sessionId}/agent-code/verify',
+      '/sessions/{sessionId}/user-code/verify',
+    ]) {
+      const body = JSON.stringify(doc.paths[path]?.post?.requestBody);
+      expect(body, path).toContain('^[0-9]{8}$');
+      expect(body, path).not.toContain('VerifyCodeRequest');
+    }
+    expect(routeBody('verifyAgentCode', 8)?.safeParse({ code: '12345678' }).success).toBe(true);
+    expect(routeBody('verifyAgentCode', 8)?.safeParse({ code: '123456' }).success).toBe(false);
+    expect(routeBody('verifyAgentCode')).toBe(routes.verifyAgentCode.body);
+    expect(routeBody('lookup', 8)).toBe(routes.lookup.body);
   });
 });

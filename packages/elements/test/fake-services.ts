@@ -28,7 +28,7 @@ import {
   type SupportSessionView,
   selectableEcosystems,
   type UserStatus,
-  VerificationCode,
+  verificationCode,
 } from '@waizant/support-core';
 
 /**
@@ -60,6 +60,8 @@ export interface FakeOptions {
   /** Milliseconds every call takes. */
   latencyMs?: number;
   agentEmail?: string;
+  /** Digits of the codes it draws (the server's `codeDigits`). */
+  codeDigits?: number;
 }
 
 export interface SentCode {
@@ -131,6 +133,7 @@ export class FakeSupportServices implements SupportServices {
     this.users = options.users ?? [];
     this.options = {
       now: options.now ?? Date.now,
+      codeDigits: options.codeDigits ?? 6,
       idleMs: options.idleMs ?? 15 * 60_000,
       warnBeforeMs: options.warnBeforeMs ?? 60_000,
       absoluteMs: options.absoluteMs ?? 60 * 60_000,
@@ -277,7 +280,8 @@ export class FakeSupportServices implements SupportServices {
       }
       if (previous.resendsLeft <= 0) throw new SupportError('resends_exhausted', 'No resends left.');
     }
-    const code = String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0');
+    const digits = this.options.codeDigits;
+    const code = String(Math.floor(Math.random() * 10 ** digits)).padStart(digits, '0');
     s.attempts[purpose] ??= this.options.maxAttempts;
     s.code = {
       code,
@@ -298,7 +302,8 @@ export class FakeSupportServices implements SupportServices {
 
   async verifyCode(sessionId: string, purpose: CodePurpose, code: string, options: CallOptions) {
     await this.enter(`verifyCode:${purpose}`, options);
-    if (!VerificationCode.safeParse(code).success) throw new SupportError('invalid_input', 'Malformed code.');
+    if (!verificationCode(this.options.codeDigits).safeParse(code).success)
+      throw new SupportError('invalid_input', 'Malformed code.');
     const s = this.live(sessionId);
     this.expectStep(s, purpose === 'agent' ? 'agent_code' : 'user_code');
     const challenge = s.code;

@@ -1,5 +1,8 @@
-import { expect, oneEvent } from '@open-wc/testing';
-import type { WaizantSupportCancelledDetail } from '../src/components/support-flow/support-flow.component.js';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type {
+  WaizantSupportCancelledDetail,
+  WaizantSupportFlow,
+} from '../src/components/support-flow/support-flow.component.js';
 import {
   chooseEcosystem,
   enterCode,
@@ -71,6 +74,29 @@ describe('<waizant-support-flow> codes', () => {
     expect(fake.calls.length).to.equal(calls);
     paste(input, `${code.slice(0, 3)} ${code.slice(3)}`);
     $(el, '[data-action="verify"]').click();
+    await waitForHeading(el, 'User verification');
+  });
+
+  it('takes codes of the length the server draws (code-digits="8")', async () => {
+    const { admin } = people();
+    const fake = fakeWith([admin], { codeDigits: 8 });
+    const el = await fixture<WaizantSupportFlow>(
+      html`<waizant-support-flow code-digits="8" .services=${fake}></waizant-support-flow>`,
+    );
+    expect(el.state?.codeDigits).to.equal(8);
+    await searchEmail(el, admin.email);
+    await start(el);
+    await waitForHeading(el, 'Select the ecosystem');
+    await chooseEcosystem(el, admin.ecosystems[0]!.id);
+    await waitForHeading(el, 'Internal verification');
+    await sendCode(el);
+    const code = fake.lastCode('agent');
+    expect(code).to.match(/^[0-9]{8}$/);
+    const calls = fake.calls.length;
+    await enterCode(el, fake, 'agent', code.slice(0, 6));
+    await waitFor(el, '#code-error', (p) => text(p) === 'The code has 8 digits.');
+    expect(fake.calls.length).to.equal(calls);
+    await enterCode(el, fake, 'agent', code);
     await waitForHeading(el, 'User verification');
   });
 

@@ -366,3 +366,26 @@ describe('timing-safe comparison (b11)', () => {
     }
   });
 });
+
+describe('a server configured for 8-digit codes', () => {
+  it('draws, documents and accepts 8-digit codes; a 6-digit code is malformed and costs no attempt', async () => {
+    const h = await harness({ limits: { codeDigits: 8 } });
+    const doc = await h.call('GET', '/openapi.json');
+    const verifyBody = JSON.stringify(
+      doc.body.paths['/sessions/{sessionId}/agent-code/verify'].post.requestBody,
+    );
+    expect(verifyBody).toContain('^[0-9]{8}$');
+    expect(verifyBody).not.toContain('^[0-9]{6}$');
+
+    const { agent, id } = await sessionAtAgentCode(h);
+    const code = await latestCode(h.server, ana.email);
+    expect(code).toMatch(/^[0-9]{8}$/);
+    const short = await agent.post(`/sessions/${id}/agent-code/verify`, { code: code.slice(0, 6) });
+    expect(short.status).toBe(400);
+    expect(short.body.error.code).toBe('invalid_input');
+    expect((await attempts(h, id)).code_attempts).toBe(0);
+    const verified = await agent.post(`/sessions/${id}/agent-code/verify`, { code });
+    expect(verified.status).toBe(200);
+    expect(verified.body.step).toBe('user_code');
+  });
+});

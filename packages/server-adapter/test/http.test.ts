@@ -233,6 +233,13 @@ describe('CSRF (b14) and headers', () => {
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toContain('/sessions/{sessionId}/agent-code/verify');
+    // The routes outside the table are described too: this document and the signing keys.
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/openapi.json', '/.well-known/jwks.json']),
+    );
+    const keys = await h.call('GET', '/.well-known/jwks.json');
+    expect(keys.status).toBe(200);
+    expect(keys.body.keys[0].kty).toBe('EC');
     for (const r of [doc, await h.call('GET', '/nope'), await h.call('POST', '/lookup', { body: {} })]) {
       expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
       expect(r.headers.get('cache-control')).toBe('no-store');

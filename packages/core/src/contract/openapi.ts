@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ApiErrorBody, ERROR_STATUS, type ErrorCode } from './errors.js';
-import { type RouteSpec, routes } from './routes.js';
+import { type RouteName, type RouteSpec, routeBody, routes } from './routes.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -49,12 +49,42 @@ const errorResponse = {
   content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
 };
 
+export interface OpenApiOptions {
+  serverUrl?: string;
+  version?: string;
+  /** Digits of a verification code on this server (default 6): the verify bodies say so. */
+  codeDigits?: number;
+  /** The server publishes its signing keys at `/.well-known/jwks.json` (local signer). */
+  jwks?: boolean;
+}
+
+/** Routes outside the table that the server also answers: its own description and its keys. */
+function documentRoutes(jwks: boolean): Record<string, Record<string, JsonSchema>> {
+  const get = (operationId: string, summary: string) => ({
+    get: {
+      operationId,
+      summary,
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
+      security: [],
+    },
+  });
+  return {
+    '/openapi.json': get('openApiDocument', 'This OpenAPI document'),
+    ...(jwks
+      ? { '/.well-known/jwks.json': get('signingKeys', 'Public keys (JWKS) that verify handoff tokens') }
+      : {}),
+  };
+}
+
 /** OpenAPI 3.1 document generated from the same zod schemas the server validates with. */
-export function buildOpenApiDocument(options: { serverUrl?: string; version?: string } = {}): JsonSchema {
+export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const components: Record<string, JsonSchema> = {};
   const errorStatuses = [...new Set<number>(Object.values(ERROR_STATUS))].sort();
-  for (const [operationId, route] of Object.entries(routes) as [string, RouteSpec][]) {
+  for (const [operationId, route] of Object.entries(routes) as [RouteName, RouteSpec][]) {
+    const body = routeBody(operationId, options.codeDigits);
     const responses: Record<string, JsonSchema> = {
       [route.status]: {
         description: 'OK',
@@ -79,11 +109,11 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
             ]
           : []),
       ],
-      ...(route.body
+      ...(body
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: jsonSchema(route.body, 'input', components) } },
+              content: { 'application/json': { schema: jsonSchema(body, 'input', components) } },
             },
           }
         : {}),
@@ -100,7 +130,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
       description: `Errors are \`{ error: { code, message } }\` with code one of: ${errorCodes.join(', ')}.`,
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
-    paths,
+    paths: { ...paths, ...documentRoutes(options.jwks ?? false) },
     components: {
       schemas: { ...components, ApiError: jsonSchema(ApiErrorBody, 'output', components) },
       securitySchemes: { agentToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

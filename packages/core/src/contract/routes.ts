@@ -19,7 +19,9 @@ import {
   SessionParams,
   SupportSessionView,
   VerifyCodeRequest,
+  verifyCodeRequest,
 } from './api.js';
+import { DEFAULT_CODE_DIGITS } from './constants.js';
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST';
@@ -206,4 +208,17 @@ export function routePath(template: string, params: Readonly<Record<string, stri
     if (value === undefined) throw new Error(`missing path parameter ${name}`);
     return encodeURIComponent(value);
   });
+}
+
+/**
+ * The request body a route validates, for a server configured with `codeDigits`: the two
+ * verify routes take codes of that length; every other route takes its body as declared.
+ */
+export function routeBody(
+  name: RouteName,
+  codeDigits: number = DEFAULT_CODE_DIGITS,
+): z.ZodMiniType | undefined {
+  const spec: RouteSpec = routes[name];
+  const verifies = name === 'verifyAgentCode' || name === 'verifyUserCode';
+  return verifies && codeDigits !== DEFAULT_CODE_DIGITS ? verifyCodeRequest(codeDigits) : spec.body;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { CODE_DIGITS_MAX, CODE_DIGITS_MIN, DEFAULT_CODE_DIGITS } from '../contract/constants.js';
 
 /**
  * Time, attempt and rate limits. Defaults follow the project's security checklist; the
@@ -10,7 +11,7 @@ const bounded = (min: number, max: number, fallback: number) =>
 
 export const SupportLimits = z
   .strictObject({
-    codeDigits: bounded(6, 10, 6),
+    codeDigits: bounded(CODE_DIGITS_MIN, CODE_DIGITS_MAX, DEFAULT_CODE_DIGITS),
     codeTtlSeconds: bounded(60, 600, 600),
     /** Wrong guesses allowed per session and step, counted across resends. */
     codeMaxAttempts: bounded(1, 10, 5),

@@ -1,13 +1,12 @@
 import {
   buildOpenApiDocument,
-  DEFAULT_CODE_DIGITS,
   IdempotencyKey,
   type RouteName,
   type RouteResponse,
   type RouteSpec,
+  routeBody,
   routes,
   SupportError,
-  verifyCodeRequest,
 } from '@waizant/support-core';
 import { Hono } from 'hono';
 import type * as z from 'zod/mini';
@@ -168,8 +167,7 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
   const allowed = new Set(options.origins);
   const redeemAllowed = new Set([...options.origins, ...options.redeemOrigins]);
   const digits = context.limits.codeDigits;
-  const verifyBody = digits === DEFAULT_CODE_DIGITS ? undefined : verifyCodeRequest(digits);
-  const openApi = buildOpenApiDocument(options.openApi);
+  const openApi = buildOpenApiDocument({ ...options.openApi, codeDigits: digits, jwks: !!identity.jwks });
   const app = new Hono();
 
   function corsHeaders(req: Request, origins: ReadonlySet<string>): Record<string, string> {
@@ -212,8 +210,7 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
 
   for (const [name, spec] of Object.entries(routes) as Array<[RouteName, RouteSpec]>) {
     const origins = spec.agentAuth ? allowed : redeemAllowed;
-    const bodySchema =
-      verifyBody && (name === 'verifyAgentCode' || name === 'verifyUserCode') ? verifyBody : spec.body;
+    const bodySchema = routeBody(name, digits);
     const handler = handlers[name] as (input: RouteInput<RouteName>) => Promise<unknown>;
     if (spec.method === 'POST') {
       app.options(

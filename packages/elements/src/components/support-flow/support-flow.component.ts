@@ -1,6 +1,8 @@
 import {
   CANCEL_REASON_MAX,
   CANCEL_REASON_MIN,
+  CODE_DIGITS_MAX,
+  CODE_DIGITS_MIN,
   DEFAULT_CODE_DIGITS,
   type Destination,
   type DestinationPage,
@@ -133,6 +135,8 @@ export class WaizantSupportFlow extends LitElement {
   @property({ attribute: false }) tokenProvider: TokenProvider | null = null;
   /** I/O of the flow; overrides the HTTP client built from `api-base` (tests, Storybook, headless hosts). */
   @property({ attribute: false }) services: SupportServices | null = null;
+  /** Digits of a verification code, as the server is configured (`codeDigits`, 6–10; default 6). */
+  @property({ type: Number, attribute: 'code-digits' }) codeDigits = DEFAULT_CODE_DIGITS;
   /** How often (ms) a shown QR checks whether the phone claimed it. */
   @property({ type: Number, attribute: 'handoff-poll-ms' }) handoffPollMs = 2000;
 
@@ -223,13 +227,18 @@ export class WaizantSupportFlow extends LitElement {
     const generation = ++this.generation;
     this.isSetUp = true;
     const flow = FLOWS.includes(this.flow) ? this.flow : 'technical-assistance';
+    const digits = this.codeDigits;
+    const codeDigits =
+      Number.isInteger(digits) && digits >= CODE_DIGITS_MIN && digits <= CODE_DIGITS_MAX
+        ? digits
+        : DEFAULT_CODE_DIGITS;
     const services =
       this.services ??
       lazyHttpSupportServices({
         apiBase: this.apiBase ?? '',
         getToken: () => (this.tokenProvider ? this.tokenProvider() : this.token),
       });
-    this.s = idleSupportFlowState(flow);
+    this.s = idleSupportFlowState(flow, codeDigits);
     this.emailError = '';
     this.codeError = '';
     this.cancelError = '';
@@ -240,13 +249,15 @@ export class WaizantSupportFlow extends LitElement {
       (loaded) => {
         if (generation !== this.generation) return;
         this.engine = loaded;
-        this.start(loaded.createSupportFlow({ flow, services, handoffPollMs: this.handoffPollMs }));
+        this.start(
+          loaded.createSupportFlow({ flow, services, codeDigits, handoffPollMs: this.handoffPollMs }),
+        );
       },
       () => {
         if (generation !== this.generation) return;
         const message = 'The support flow could not be loaded.';
         this.s = {
-          ...idleSupportFlowState(flow),
+          ...idleSupportFlowState(flow, codeDigits),
           view: 'failed',
           pending: false,
           error: { code: 'upstream_unavailable', message },
@@ -271,6 +282,7 @@ export class WaizantSupportFlow extends LitElement {
       changed.has('flow') ||
       changed.has('services') ||
       changed.has('apiBase') ||
+      changed.has('codeDigits') ||
       changed.has('handoffPollMs');
     if (this.isConnected && (!this.isSetUp || rebuild)) {
       this.teardown();
@@ -394,9 +406,10 @@ export class WaizantSupportFlow extends LitElement {
     event.preventDefault();
     const input = this.renderRoot.querySelector<HTMLInputElement>('#code');
     const code = (input?.value ?? '').replace(/[\s-]+/g, '');
-    if (!this.engine || !this.api) return;
-    if (!this.engine.verificationCode(DEFAULT_CODE_DIGITS).safeParse(code).success) {
-      this.codeError = this.i18n.t('code.invalidFormat', { digits: DEFAULT_CODE_DIGITS });
+    if (!this.engine || !this.api || !this.s) return;
+    const digits = this.s.codeDigits;
+    if (!this.engine.verificationCode(digits).safeParse(code).success) {
+      this.codeError = this.i18n.t('code.invalidFormat', { digits });
       input?.focus();
       return;
     }
