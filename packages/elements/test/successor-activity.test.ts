@@ -40,6 +40,23 @@ describe('<successor-activity> standalone', () => {
     expect(text($(el, '.error'))).to.equal('The request moved on elsewhere; showing its current step.');
   });
 
+  it('moved while it loads, it loads again where it lands', async () => {
+    const { successor } = people();
+    const fake = new FakeSupportServices({ users: [successor], latencyMs: 50 });
+    const ecosystemId = successor.ecosystems[0]!.id;
+    fake.seedProcesses(successor.id, ecosystemId, 3);
+    const session = await verifiedSuccessorSession(fake, successor.id, ecosystemId);
+    const el = await fixture<SuccessorActivity>(
+      html`<successor-activity .services=${fake} session-id=${session.id}></successor-activity>`,
+    );
+    expect(el.phase).to.equal('loading');
+    const parent = el.parentElement as HTMLElement;
+    el.remove();
+    parent.append(el);
+    await waitFor(el, '.row', () => el.phase === 'ready');
+    expect($all(el, '.row')).to.have.length(3);
+  });
+
   it('renders only a window of 10,000 processes and pages from the server by cursor', async () => {
     const { successor } = people();
     const fake = new FakeSupportServices({ users: [successor], pageSize: 100, latencyMs: 1 });

@@ -28,6 +28,22 @@ describe('<waizant-support-flow> Technical Assistance', () => {
     expect(startButton.disabled).to.equal(true);
   });
 
+  it('moved to another place in the page, it starts a new request that works', async () => {
+    const { admin } = people();
+    const fake = fakeWith([admin]);
+    const el = await mountFlow(fake);
+    await searchEmail(el, admin.email);
+    const parent = el.parentElement as HTMLElement;
+    el.remove();
+    parent.append(el);
+    await el.updateComplete;
+    expect(heading(el)).to.equal('Find the user');
+    expect($<HTMLButtonElement>(el, '[data-action="search"]').disabled).to.equal(false);
+    await searchEmail(el, admin.email);
+    expect(text($(el, '[data-user-name]'))).to.equal('Ana Pérez');
+    expect(fake.calls.filter((call) => call === 'lookup')).to.have.length(2);
+  });
+
   it('says when no user has the email, and refuses a malformed email locally', async () => {
     const fake = fakeWith([]);
     const el = await mountFlow(fake);

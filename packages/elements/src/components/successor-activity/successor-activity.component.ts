@@ -150,6 +150,12 @@ export class SuccessorActivity extends LitElement {
   private ownServices: SupportServices | null = null;
   private virtualizerPending = false;
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Disconnecting aborted any load; back in the page, an update loads again (standalone).
+    if (this.loadKey === null) this.requestUpdate();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.abort?.abort();

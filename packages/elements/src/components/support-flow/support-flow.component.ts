@@ -180,6 +180,9 @@ export class WaizantSupportFlow extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Disconnecting stopped the flow; back in the page (moved, re-rendered by a host), a new
+    // request starts, as an update sets one up whenever none is.
+    if (!this.isSetUp) this.requestUpdate();
     this.ticker = setInterval(() => {
       if (this.hasCountdown()) this.now = Date.now();
     }, 1000);
