@@ -15,7 +15,7 @@ const { chromium } = createRequire(join(root, 'examples/back-office/package.json
 ) as typeof import('playwright-core');
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 // localhost is a secure context (the fake server draws ids with crypto.randomUUID); requests never leave the page.
-const RUNS = 3;
+const RUNS = 7;
 
 interface RenderResult {
   importAndDefineMs: number;
