@@ -18,10 +18,13 @@ import {
 import { $, $maybe, deepActiveElement, paste, text, type, waitFor } from './helpers.js';
 
 /** Technical Assistance up to the agent's code, sent and awaited. */
-async function atAgentCode(options: Parameters<typeof fakeWith>[1] = {}) {
+async function atAgentCode(
+  options: Parameters<typeof fakeWith>[1] = {},
+  mount: (fake: ReturnType<typeof fakeWith>) => Promise<WaizantSupportFlow> = mountFlow,
+) {
   const { admin } = people();
   const fake = fakeWith([admin], options);
-  const el = await mountFlow(fake);
+  const el = await mount(fake);
   await searchEmail(el, admin.email);
   await start(el);
   await waitForHeading(el, 'Select the ecosystem');
@@ -78,18 +81,12 @@ describe('<waizant-support-flow> codes', () => {
   });
 
   it('takes codes of the length the server draws (code-digits="8")', async () => {
-    const { admin } = people();
-    const fake = fakeWith([admin], { codeDigits: 8 });
-    const el = await fixture<WaizantSupportFlow>(
-      html`<waizant-support-flow code-digits="8" .services=${fake}></waizant-support-flow>`,
+    const { el, fake } = await atAgentCode({ codeDigits: 8 }, (services) =>
+      fixture<WaizantSupportFlow>(
+        html`<waizant-support-flow code-digits="8" .services=${services}></waizant-support-flow>`,
+      ),
     );
     expect(el.state?.codeDigits).to.equal(8);
-    await searchEmail(el, admin.email);
-    await start(el);
-    await waitForHeading(el, 'Select the ecosystem');
-    await chooseEcosystem(el, admin.ecosystems[0]!.id);
-    await waitForHeading(el, 'Internal verification');
-    await sendCode(el);
     const code = fake.lastCode('agent');
     expect(code).to.match(/^[0-9]{8}$/);
     const calls = fake.calls.length;
