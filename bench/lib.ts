@@ -210,6 +210,32 @@ export async function openServer(
   return { backend, server, db: server.database, ...(pool ? { pool } : {}) };
 }
 
+/**
+ * Runs `run` against a fresh server on `backend`, then closes the server and, for PostgreSQL,
+ * the throw-away cluster. Without PostgreSQL binaries it says so and returns undefined.
+ */
+export async function withServer<T>(
+  backend: Backend,
+  dbName: string,
+  run: (bench: BenchServer) => Promise<T>,
+): Promise<T | undefined> {
+  const cluster = backend === 'PostgreSQL 15' ? await startCluster() : null;
+  if (backend === 'PostgreSQL 15' && !cluster) {
+    console.error('PostgreSQL 15 binaries not found (PG_BIN): PostgreSQL rows skipped');
+    return undefined;
+  }
+  try {
+    const bench = await openServer(backend, cluster, dbName);
+    try {
+      return await run(bench);
+    } finally {
+      await bench.server.close();
+    }
+  } finally {
+    cluster?.stop();
+  }
+}
+
 export interface Person {
   id: string;
   email: string;

@@ -5,15 +5,7 @@
 //
 // Run: node --expose-gc --import tsx … ; or
 //      NODE_OPTIONS=--expose-gc examples/back-office/node_modules/.bin/tsx --conditions=@waizant/source bench/memory.ts
-import {
-  addPeople,
-  type Backend,
-  type BenchServer,
-  openServer,
-  startCluster,
-  timeMany,
-  writeResult,
-} from './lib.js';
+import { addPeople, type Backend, type BenchServer, timeMany, withServer, writeResult } from './lib.js';
 
 const SESSIONS = 10_000;
 const CONCURRENCY = 8;
@@ -62,26 +54,9 @@ async function run(bench: BenchServer): Promise<Row> {
 }
 
 const rows: Row[] = [];
-{
-  const bench = await openServer('PGlite', null, '');
-  try {
-    rows.push(await run(bench));
-  } finally {
-    await bench.server.close();
-  }
-}
-const cluster = await startCluster();
-if (cluster) {
-  try {
-    const bench = await openServer('PostgreSQL 15', cluster, 'waizant_bench_memory');
-    try {
-      rows.push(await run(bench));
-    } finally {
-      await bench.server.close();
-    }
-  } finally {
-    cluster.stop();
-  }
+for (const backend of ['PGlite', 'PostgreSQL 15'] as const) {
+  const row = await withServer(backend, 'waizant_bench_memory', run);
+  if (row) rows.push(row);
 }
 
 const mb = (n: number) => (n / MB).toFixed(1);

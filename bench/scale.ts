@@ -12,12 +12,11 @@ import {
   DEMO,
   latestCode,
   ms,
-  openServer,
   type Person,
   type Stats,
-  startCluster,
   stats,
   timeMany,
+  withServer,
   writeResult,
 } from './lib.js';
 
@@ -162,28 +161,12 @@ async function run(bench: BenchServer): Promise<Row> {
 }
 
 const rows: Row[] = [];
-const cluster = await startCluster();
-if (cluster) {
-  try {
-    const bench = await openServer('PostgreSQL 15', cluster, 'waizant_bench_scale');
-    try {
-      rows.push(await run(bench));
-    } finally {
-      await bench.server.close();
-    }
-  } finally {
-    cluster.stop();
-  }
-} else {
-  console.error('PostgreSQL 15 binaries not found (PG_BIN): PostgreSQL rows skipped');
-}
-if (process.argv.includes('--pglite')) {
-  const bench = await openServer('PGlite', null, '');
-  try {
-    rows.push(await run(bench));
-  } finally {
-    await bench.server.close();
-  }
+const backends = process.argv.includes('--pglite')
+  ? (['PostgreSQL 15', 'PGlite'] as const)
+  : (['PostgreSQL 15'] as const);
+for (const backend of backends) {
+  const row = await withServer(backend, 'waizant_bench_scale', run);
+  if (row) rows.push(row);
 }
 
 const body = [

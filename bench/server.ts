@@ -18,12 +18,11 @@ import {
   DEMO,
   latestCode,
   ms,
-  openServer,
   type Person,
   type Stats,
-  startCluster,
   stats,
   timeMany,
+  withServer,
   writeResult,
 } from './lib.js';
 
@@ -344,28 +343,10 @@ async function runBackend(backend: Backend, bench: BenchServer): Promise<LevelRe
 // ------------------------------------------------------------------ main
 
 const all: LevelResult[] = [];
-{
-  const bench = await openServer('PGlite', null, '');
-  try {
-    all.push(...(await runBackend('PGlite', bench)));
-  } finally {
-    await bench.server.close();
-  }
-}
-const cluster = await startCluster();
-if (cluster) {
-  try {
-    const bench = await openServer('PostgreSQL 15', cluster, 'waizant_bench_server');
-    try {
-      all.push(...(await runBackend('PostgreSQL 15', bench)));
-    } finally {
-      await bench.server.close();
-    }
-  } finally {
-    cluster.stop();
-  }
-} else {
-  console.error('PostgreSQL 15 binaries not found (PG_BIN): PostgreSQL rows skipped');
+for (const backend of ['PGlite', 'PostgreSQL 15'] as const) {
+  all.push(
+    ...((await withServer(backend, 'waizant_bench_server', (bench) => runBackend(backend, bench))) ?? []),
+  );
 }
 
 const body: string[] = [
