@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
@@ -6,6 +7,8 @@ import {
   InternalErrorException,
   ListUsersCommand,
   NotAuthorizedException,
+  RevokeTokenCommand,
+  TooManyFailedAttemptsException,
   TooManyRequestsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { SupportError } from '@waizant/support-core';
@@ -50,10 +53,17 @@ const request = {
   expiresAt: new Date(NOW.getTime() + 30 * 60_000),
 };
 
-function identity(overrides: { appToken?: 'access' | 'id' } = {}) {
+function identity(
+  overrides: {
+    appToken?: 'access' | 'id';
+    assistedClientSecret?: string;
+    usernameFor?: (userId: string) => string;
+  } = {},
+) {
   return createCognitoIdentity({
     userPoolId: POOL,
-    clientId: 'backoffice-client-id',
+    agentUserPoolId: 'eu-west-1_Agents1',
+    agentClientId: 'backoffice-client-id',
     assistedClientId: CLIENT,
     region: 'eu-west-1',
     agentGroup: 'support-agents',
@@ -76,11 +86,12 @@ function identity(overrides: { appToken?: 'access' | 'id' } = {}) {
 const throttled = () =>
   new TooManyRequestsException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
 
-function initiateOk(session: string) {
+function initiateOk(session: string, username = USER) {
   return {
     ChallengeName: 'CUSTOM_CHALLENGE' as const,
     Session: session,
-    ChallengeParameters: { type: 'waizant-assisted' },
+    // Cognito names the user it resolved (the username, never the alias it was sent).
+    ChallengeParameters: { type: 'waizant-assisted', USERNAME: username },
   };
 }
 const respondOk = {
@@ -181,8 +192,12 @@ describe('issueAssistedToken: AdminInitiateAuth(CUSTOM_AUTH) → AdminRespondToA
     ).toBeNull();
 
     // The access token is returned (it carries act/support_ref with a V2 PreTokenGeneration); the
-    // refresh token is dropped; the expiry is Cognito's, since the session lasts longer.
-    expect(result).toEqual({ accessToken: ACCESS_TOKEN, expiresAt: new Date(NOW.getTime() + 300_000) });
+    // refresh token is kept for RevokeToken; the expiry is Cognito's, since the session lasts longer.
+    expect(result).toEqual({
+      accessToken: ACCESS_TOKEN,
+      expiresAt: new Date(NOW.getTime() + 300_000),
+      refreshToken: REFRESH_TOKEN,
+    });
     assertNoSecretsLogged();
   });
 
@@ -198,7 +213,11 @@ describe('issueAssistedToken: AdminInitiateAuth(CUSTOM_AUTH) → AdminRespondToA
       userName: USER,
       callerContext: { awsSdkVersion: 'aws-sdk-js-3', clientId: CLIENT },
     };
-    const verify = createVerifyAuthChallengeHandler({ secret: SECRET, clock: { now: () => NOW } });
+    const verify = createVerifyAuthChallengeHandler({
+      secret: SECRET,
+      assistedClientId: CLIENT,
+      clock: { now: () => NOW },
+    });
     const verified = await verify({
       ...base,
       triggerSource: 'VerifyAuthChallengeResponse_Authentication',
@@ -212,7 +231,11 @@ describe('issueAssistedToken: AdminInitiateAuth(CUSTOM_AUTH) → AdminRespondToA
     } satisfies VerifyAuthChallengeResponseEvent);
     expect(verified.response.answerCorrect).toBe(true);
 
-    const preToken = createPreTokenGenerationHandler({ secret: SECRET, clock: { now: () => NOW } });
+    const preToken = createPreTokenGenerationHandler({
+      secret: SECRET,
+      assistedClientId: CLIENT,
+      clock: { now: () => NOW },
+    });
     const event: PreTokenGenerationV2Event = {
       ...base,
       version: '2',
@@ -229,7 +252,7 @@ describe('issueAssistedToken: AdminInitiateAuth(CUSTOM_AUTH) → AdminRespondToA
     expect(
       out.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride,
     ).toMatchObject({
-      act: JSON.stringify({ sub: AGENT }),
+      act: { sub: AGENT },
       support_ref: 'ref_5b2f0c7e9a',
     });
   });
@@ -239,7 +262,11 @@ describe('issueAssistedToken: AdminInitiateAuth(CUSTOM_AUTH) → AdminRespondToA
     cognito.on(AdminRespondToAuthChallengeCommand).resolves(respondOk);
     const shortSession = { ...request, expiresAt: new Date(NOW.getTime() + 120_000) };
     const result = await identity({ appToken: 'id' }).issueAssistedToken(shortSession);
-    expect(result).toEqual({ accessToken: ID_TOKEN, expiresAt: shortSession.expiresAt });
+    expect(result).toEqual({
+      accessToken: ID_TOKEN,
+      expiresAt: shortSession.expiresAt,
+      refreshToken: REFRESH_TOKEN,
+    });
     // The answer expires with the session too.
     const answer = respondInputs()[0]?.ChallengeResponses?.ANSWER;
     expect(verifyAssertion(SECRET, answer, { purpose: 'answer', username: USER, now: NOW })?.exp).toBe(
@@ -350,6 +377,107 @@ describe('issueAssistedToken: AdminInitiateAuth(CUSTOM_AUTH) → AdminRespondToA
       .issueAssistedToken(request)
       .catch((e: unknown) => e);
     expect((error as SupportError).code).toBe('forbidden');
+  });
+});
+
+describe('the username Cognito names, the client secret, refusals and revocation', () => {
+  const EMAIL = 'ana.perez@example.com';
+  const CLIENT_SECRET = 'assisted-client-secret-1234567890abcdefghijklmnopqrstuv';
+  const hash = (username: string) =>
+    createHmac('sha256', CLIENT_SECRET)
+      .update(username + CLIENT)
+      .digest('base64');
+
+  it('signs the answer after InitiateAuth, for ChallengeParameters.USERNAME, not the alias sent', async () => {
+    cognito.on(AdminInitiateAuthCommand).resolves(initiateOk('session-1', USER));
+    cognito.on(AdminRespondToAuthChallengeCommand).resolves(respondOk);
+    await identity({ usernameFor: () => EMAIL }).issueAssistedToken(request);
+    expect(cognito.commandCalls(AdminInitiateAuthCommand)[0]?.args[0].input.AuthParameters).toEqual({
+      USERNAME: EMAIL,
+    });
+    const respond = respondInputs()[0];
+    expect(respond?.ChallengeResponses?.USERNAME).toBe(USER);
+    for (const [purpose, token] of [
+      ['answer', respond?.ChallengeResponses?.ANSWER],
+      ['claims', respond?.ClientMetadata?.[CLIENT_METADATA.assertion]],
+    ] as const) {
+      expect(verifyAssertion(SECRET, token, { purpose, username: USER, now: NOW })).not.toBeNull();
+      expect(verifyAssertion(SECRET, token, { purpose, username: EMAIL, now: NOW })).toBeNull();
+    }
+  });
+
+  it('an assisted client with a secret: SECRET_HASH on both calls, each for the username it sends', async () => {
+    cognito.on(AdminInitiateAuthCommand).resolves(initiateOk('session-1', USER));
+    cognito.on(AdminRespondToAuthChallengeCommand).resolves(respondOk);
+    await identity({ usernameFor: () => EMAIL, assistedClientSecret: CLIENT_SECRET }).issueAssistedToken(
+      request,
+    );
+    expect(cognito.commandCalls(AdminInitiateAuthCommand)[0]?.args[0].input.AuthParameters).toEqual({
+      USERNAME: EMAIL,
+      SECRET_HASH: hash(EMAIL),
+    });
+    const responses = respondInputs()[0]?.ChallengeResponses;
+    expect(Object.keys(responses ?? {}).sort()).toEqual(['ANSWER', 'SECRET_HASH', 'USERNAME']);
+    expect(responses?.SECRET_HASH).toBe(hash(USER));
+    expect(logger.text()).not.toContain(CLIENT_SECRET);
+    expect(logger.text()).not.toContain(hash(USER));
+  });
+
+  it('without a client secret no SECRET_HASH is sent', async () => {
+    cognito.on(AdminInitiateAuthCommand).resolves(initiateOk('session-1'));
+    cognito.on(AdminRespondToAuthChallengeCommand).resolves(respondOk);
+    await identity().issueAssistedToken(request);
+    expect(cognito.commandCalls(AdminInitiateAuthCommand)[0]?.args[0].input.AuthParameters).toEqual({
+      USERNAME: USER,
+    });
+    expect(respondInputs()[0]?.ChallengeResponses).not.toHaveProperty('SECRET_HASH');
+  });
+
+  it('TooManyFailedAttemptsException is a refusal (forbidden), never retried', async () => {
+    for (const step of ['initiate', 'respond'] as const) {
+      cognito.reset();
+      sleeps = [];
+      const tooMany = new TooManyFailedAttemptsException({
+        message: 'Too many failed attempts.',
+        $metadata: { httpStatusCode: 400 },
+      });
+      if (step === 'initiate') cognito.on(AdminInitiateAuthCommand).rejects(tooMany);
+      else {
+        cognito.on(AdminInitiateAuthCommand).resolves(initiateOk('session-1'));
+        cognito.on(AdminRespondToAuthChallengeCommand).rejects(tooMany);
+      }
+      const error = await identity()
+        .issueAssistedToken(request)
+        .catch((e: unknown) => e);
+      expect((error as SupportError).code).toBe('forbidden');
+      expect(cognito.commandCalls(AdminInitiateAuthCommand)).toHaveLength(1);
+      expect(cognito.commandCalls(AdminRespondToAuthChallengeCommand)).toHaveLength(
+        step === 'initiate' ? 0 : 1,
+      );
+      expect(sleeps).toEqual([]);
+    }
+  });
+
+  it('revokeAssistedToken sends exactly RevokeToken for the assisted client (with its secret)', async () => {
+    cognito.on(RevokeTokenCommand).resolves({});
+    await identity({ assistedClientSecret: CLIENT_SECRET }).revokeAssistedToken(REFRESH_TOKEN);
+    expect(cognito.calls()).toHaveLength(1);
+    expect(cognito.commandCalls(RevokeTokenCommand)[0]?.args[0].input).toEqual({
+      Token: REFRESH_TOKEN,
+      ClientId: CLIENT,
+      ClientSecret: CLIENT_SECRET,
+    });
+    cognito.reset();
+    cognito.on(RevokeTokenCommand).rejects(new InternalErrorException({ message: 'x', $metadata: {} }));
+    const error = await identity()
+      .revokeAssistedToken(REFRESH_TOKEN)
+      .catch((e: unknown) => e);
+    expect((error as SupportError).code).toBe('upstream_unavailable');
+    expect(cognito.commandCalls(RevokeTokenCommand)[0]?.args[0].input).toEqual({
+      Token: REFRESH_TOKEN,
+      ClientId: CLIENT,
+    });
+    assertNoSecretsLogged();
   });
 });
 

@@ -24,6 +24,14 @@ const common = {
   callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: CLIENT_ID },
 };
 
+/** The same event as sent through another app client of the pool (`callerContext.clientId`). */
+export function viaClient<E extends { callerContext: { awsSdkVersion: string; clientId: string } }>(
+  event: E,
+  clientId: string,
+): E {
+  return { ...event, callerContext: { ...event.callerContext, clientId } };
+}
+
 export const userAttributes: StringMap = {
   sub: USERNAME,
   'cognito:user_status': 'CONFIRMED',

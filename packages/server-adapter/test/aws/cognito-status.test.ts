@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
@@ -32,7 +34,8 @@ const verifier = {
 function identity() {
   return createCognitoIdentity({
     userPoolId: poolId,
-    clientId: 'unused-client',
+    agentClientId: 'unused-client',
+    assistedClientId: 'assisted-client',
     region: 'local',
     agentGroup: 'support-agents',
     assistedSecret: SECRET,
@@ -141,7 +144,8 @@ describe('getUserAccountStatus (ListUsers email filter + AdminGetUser) on cognit
   it('an unreachable Cognito maps to upstream_unavailable', async () => {
     const dead = createCognitoIdentity({
       userPoolId: poolId,
-      clientId: 'c',
+      agentClientId: 'c',
+      assistedClientId: 'a',
       region: 'local',
       agentGroup: 'g',
       assistedSecret: SECRET,
@@ -160,6 +164,42 @@ describe('getUserAccountStatus (ListUsers email filter + AdminGetUser) on cognit
     expect(error).toBeInstanceOf(SupportError);
     expect((error as SupportError).code).toBe('upstream_unavailable');
     expect(logger.text()).toContain('"operation":"ListUsers"');
+  });
+});
+
+describe('request timeout of the client the binding builds', () => {
+  it('a Cognito endpoint that accepts but never answers → upstream_unavailable after requestTimeoutMs', async () => {
+    const requests: string[] = [];
+    // Holds every request open: only the client's own timeout can end the call.
+    const silent = createServer((req) => void requests.push(req.headers['x-amz-target'] as string));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const previous = [process.env.AWS_ACCESS_KEY_ID, process.env.AWS_SECRET_ACCESS_KEY];
+    process.env.AWS_ACCESS_KEY_ID = 'local';
+    process.env.AWS_SECRET_ACCESS_KEY = 'local';
+    try {
+      const id = createCognitoIdentity({
+        userPoolId: poolId,
+        agentClientId: 'c',
+        assistedClientId: 'a',
+        region: 'local',
+        endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        requestTimeoutMs: 300,
+        agentGroup: 'g',
+        assistedSecret: SECRET,
+        directory: { getAgent: async () => null },
+        verifier,
+        logger,
+        backoff: { attempts: 1 },
+      });
+      const error = await id.getUserAccountStatus('active@waizant.test').catch((e: unknown) => e);
+      expect((error as SupportError).code).toBe('upstream_unavailable');
+      expect(requests).toEqual(['AWSCognitoIdentityProviderService.ListUsers']);
+      expect(logger.text()).toContain('"error":"TimeoutError"');
+    } finally {
+      [process.env.AWS_ACCESS_KEY_ID, process.env.AWS_SECRET_ACCESS_KEY] = previous;
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

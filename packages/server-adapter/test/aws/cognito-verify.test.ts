@@ -9,6 +9,8 @@ import { capturingLogger, SECRET } from './helpers.js';
 const POOL = 'eu-west-1_TestPool1';
 const ISSUER = `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`;
 const CLIENT = 'backoffice-client-id';
+/** The end users' pool: its tokens must never pass as an agent's (two-pool setup). */
+const END_USER_POOL = 'eu-west-1_EndUsers1';
 const GROUP = 'support-agents';
 const AGENT = '7f1c1d3e-8a2b-4c5d-9e6f-0a1b2c3d4e5f';
 
@@ -24,7 +26,13 @@ const agents = new Map([
 ]);
 const directory = { getAgent: async (id: string) => agents.get(id) ?? null };
 
-function identity() {
+interface IdentityOptions {
+  /** `false`: the one-pool setup (agents and end users in `POOL`). */
+  readonly twoPools?: boolean;
+  readonly agentClientId?: string | string[];
+}
+
+function identity(o: IdentityOptions = {}) {
   // A fetcher that refuses: nothing in these tests may leave the machine.
   const jwksCache = new SimpleJwksCache({
     fetcher: {
@@ -35,8 +43,9 @@ function identity() {
     },
   });
   const id = createCognitoIdentity({
-    userPoolId: POOL,
-    clientId: CLIENT,
+    ...((o.twoPools ?? true) ? { userPoolId: END_USER_POOL, agentUserPoolId: POOL } : { userPoolId: POOL }),
+    agentClientId: o.agentClientId ?? CLIENT,
+    assistedClientId: 'assisted-client-id',
     region: 'eu-west-1',
     agentGroup: GROUP,
     assistedSecret: SECRET,
@@ -216,6 +225,48 @@ describe('Cognito agent token verification (aws-jwt-verify, hydrated JWKS)', () 
   it('refuses garbage and an empty token', async () => {
     await expectRefused(() => identity().verifyAgentToken('not-a-jwt'), 'not-a-jwt', 'JwtParseError');
     await expectRefused(() => identity().verifyAgentToken(''), '', 'malformed');
+  });
+
+  it("two pools: verifies agents against the agents' pool; an end-user pool token is refused", async () => {
+    await expect(identity({ twoPools: true }).verifyAgentToken(await token())).resolves.toEqual({
+      agentId: AGENT,
+    });
+    const endUser = await token({ iss: `https://cognito-idp.eu-west-1.amazonaws.com/${END_USER_POOL}` });
+    await expectRefused(
+      () => identity({ twoPools: true }).verifyAgentToken(endUser),
+      endUser,
+      'ParameterValidationError',
+    );
+  });
+
+  it('one pool (no agentUserPoolId): agents are verified against the one pool', async () => {
+    await expect(identity({ twoPools: false }).verifyAgentToken(await token())).resolves.toEqual({
+      agentId: AGENT,
+    });
+  });
+
+  it('accepts each configured back-office client, and no other', async () => {
+    const id = identity({ agentClientId: ['backoffice-web', CLIENT] });
+    await expect(id.verifyAgentToken(await token({ aud: 'backoffice-web' }))).resolves.toEqual({
+      agentId: AGENT,
+    });
+    await expect(id.verifyAgentToken(await token())).resolves.toEqual({ agentId: AGENT });
+    const other = await token({ aud: 'assisted-client-id' });
+    await expectRefused(() => id.verifyAgentToken(other), other, 'CognitoJwtInvalidClientIdError');
+  });
+
+  it('refuses a configuration where the assisted client is also an agent client of the same pool', () => {
+    expect(() =>
+      createCognitoIdentity({
+        userPoolId: POOL,
+        agentClientId: [CLIENT, 'assisted-client-id'],
+        assistedClientId: 'assisted-client-id',
+        region: 'eu-west-1',
+        agentGroup: GROUP,
+        assistedSecret: SECRET,
+        directory,
+      }),
+    ).toThrow('The assisted client must not be one of the agent clients.');
   });
 
   it('made no network call to fetch a JWKS during these tests', () => {

@@ -23,17 +23,23 @@ export function capturingLogger(): CapturingLogger {
 }
 
 /** In-memory claim store: tests only (not shared between Lambda instances). */
-export function memoryClaimStore(): IssueClaimStore & { readonly claimed: ReadonlySet<string> } {
-  const claimed = new Set<string>();
+export function memoryClaimStore(): IssueClaimStore & {
+  readonly claimed: ReadonlyMap<string, 'pending' | 'sent'>;
+} {
+  const claimed = new Map<string, 'pending' | 'sent'>();
   return {
     claimed,
     async claim(issueId) {
-      if (claimed.has(issueId)) return false;
-      claimed.add(issueId);
-      return true;
+      const state = claimed.get(issueId);
+      if (state) return state;
+      claimed.set(issueId, 'pending');
+      return 'claimed';
+    },
+    async markSent(issueId) {
+      if (claimed.get(issueId) === 'pending') claimed.set(issueId, 'sent');
     },
     async release(issueId) {
-      claimed.delete(issueId);
+      if (claimed.get(issueId) === 'pending') claimed.delete(issueId);
     },
   };
 }

@@ -1,5 +1,7 @@
 import { SupportError } from '@waizant/support-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseEmailPayload } from '../../src/bindings/aws/email-payload.js';
+import { EmailPayloadSchema } from '../../src/bindings/aws/email-payload-schema.js';
 import { createLambdaNotifier } from '../../src/bindings/aws/lambda-notifier.js';
 import { createSendEmailHandler, type MailSender } from '../../src/bindings/aws/lambdas/send-email.js';
 import type { Notification } from '../../src/ports/index.js';
@@ -18,6 +20,8 @@ let lambda: LocalLambda;
 const sent: Parameters<MailSender>[0][] = [];
 const store = memoryClaimStore();
 let failMail = false;
+/** How long the mail service takes to answer (then fails if `failMail`). */
+let mailDelayMs = 0;
 const logger = capturingLogger();
 const sleeps: number[] = [];
 const bodies: string[] = [];
@@ -67,7 +71,9 @@ beforeAll(async () => {
   const emailHandler = createSendEmailHandler({
     store,
     send: async (mail) => {
-      if (failMail) throw new Error('SES unavailable');
+      const fail = failMail;
+      if (mailDelayMs > 0) await new Promise((r) => setTimeout(r, mailDelayMs));
+      if (fail) throw new Error('SES unavailable');
       sent.push(mail);
     },
   });
@@ -81,6 +87,9 @@ beforeAll(async () => {
     'waizant-handled': async () => {
       throw Object.assign(new Error('bad input'), { handled: true });
     },
+    // Answers 200 without saying the e-mail went out.
+    'waizant-null': async () => null,
+    'waizant-pending': async () => ({ status: 'pending' }),
   });
   expect(new URL(lambda.endpoint).hostname).toBe('127.0.0.1');
 });
@@ -102,6 +111,7 @@ beforeEach(() => {
   sent.length = 0;
   sleeps.length = 0;
   failMail = false;
+  mailDelayMs = 0;
 });
 
 describe('Lambda notifier against a local Invoke endpoint', () => {
@@ -183,6 +193,41 @@ describe('Lambda notifier against a local Invoke endpoint', () => {
     expect(logger.text()).toContain('TimeoutError');
   });
 
+  it('a retry that overtakes a still-running first invoke is a failure, not "sent" (the first then fails)', async () => {
+    // Invoke 1 claims the issueId and waits on the mail service; the client times out and retries;
+    // invoke 2 finds the claim still pending; invoke 1 then fails and releases it.
+    mailDelayMs = 1_000;
+    failMail = true;
+    const m = message(2);
+    const error = await failure(notifier({ requestTimeoutMs: 300 }).send(m));
+    expect(error.code).toBe('upstream_unavailable');
+    expect(lambda.requests.map((r) => JSON.parse(r.body).issueId)).toEqual([m.issueId, m.issueId]);
+    expect(logger.text()).toContain('"functionError":"Unhandled"');
+    // Invoke 1 ends: the mail service refused, the claim is released.
+    await vi.waitFor(() => expect(store.claimed.has(m.issueId)).toBe(false), { timeout: 10_000 });
+    expect(sent).toHaveLength(0);
+  });
+
+  it('a retry that overtakes a first invoke which then succeeds still reports failure (never a guess)', async () => {
+    mailDelayMs = 1_000;
+    const m = message(3);
+    expect((await failure(notifier({ requestTimeoutMs: 300 }).send(m))).code).toBe('upstream_unavailable');
+    await vi.waitFor(() => expect(store.claimed.get(m.issueId)).toBe('sent'), { timeout: 10_000 });
+    // A later retry of the same issueId now learns it was sent.
+    mailDelayMs = 0;
+    await notifier().send(m);
+    expect(sent.filter((mail) => mail.messageId.includes(m.issueId))).toHaveLength(1);
+  });
+
+  it('a 200 that does not confirm the e-mail (no status, or not sent) is a failure', async () => {
+    for (const fn of ['waizant-null', 'waizant-pending']) {
+      lambda.requests.length = 0;
+      const quiet = notifier({ functions: { ...FUNCTIONS, userCode: fn } });
+      expect((await failure(quiet.send(message(4)))).code).toBe('upstream_unavailable');
+      expect(lambda.requests).toHaveLength(1);
+    }
+  });
+
   it('unknown function (404 ResourceNotFoundException) → upstream_unavailable, not retried', async () => {
     const missing = notifier({ functions: { ...FUNCTIONS, userCode: 'waizant-missing' } });
     expect((await failure(missing.send(message(2)))).code).toBe('upstream_unavailable');
@@ -198,17 +243,36 @@ describe('Lambda notifier against a local Invoke endpoint', () => {
 });
 
 describe('reference e-mail Lambda', () => {
-  it('sends once per issueId however often it is invoked', async () => {
+  it('sends once per issueId however often it is invoked; later invokes answer duplicate', async () => {
     const mails: Parameters<MailSender>[0][] = [];
     const handler = createSendEmailHandler({
       store: memoryClaimStore(),
       send: async (mail) => void mails.push(mail),
     });
     const m = message(4);
-    const results = await Promise.all([handler(m), handler(m), handler(m)]);
-    expect(results.filter((r) => r.status === 'sent')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(2);
+    expect(await handler(m)).toEqual({ status: 'sent' });
+    expect(await handler(m)).toEqual({ status: 'duplicate' });
+    expect(await handler(m)).toEqual({ status: 'duplicate' });
     expect(mails).toHaveLength(1);
+  });
+
+  it('concurrent invokes of one issueId: one sends, the others fail while it is pending', async () => {
+    const mails: Parameters<MailSender>[0][] = [];
+    const claims = memoryClaimStore();
+    const handler = createSendEmailHandler({
+      store: claims,
+      send: async (mail) => {
+        await new Promise((r) => setTimeout(r, 20));
+        mails.push(mail);
+      },
+    });
+    const m = message(5);
+    const results = await Promise.allSettled([handler(m), handler(m), handler(m)]);
+    expect(results.filter((r) => r.status === 'fulfilled').map((r) => r.value)).toEqual([{ status: 'sent' }]);
+    for (const r of results.filter((r) => r.status === 'rejected'))
+      expect((r.reason as Error).message).toBe('The same notification is still being sent.');
+    expect(mails).toHaveLength(1);
+    expect(claims.claimed.get(m.issueId)).toBe('sent');
   });
 
   it('refuses an invalid payload without claiming it', async () => {
@@ -219,5 +283,39 @@ describe('reference e-mail Lambda', () => {
     );
     await expect(handler({ ...message(5), extra: 1 })).rejects.toThrow('Invalid notification payload.');
     expect(claims.claimed.size).toBe(0);
+  });
+
+  it('checks the payload exactly as the adapter zod schema does', () => {
+    const good = { issueId: 'i-1', kind: 'user_code', to: 'ana@example.com', subject: 's', text: 't' };
+    const cases: unknown[] = [
+      good,
+      { ...good, kind: 'agent_code' },
+      { ...good, kind: 'assisted_session_started' },
+      { ...good, kind: 'other' },
+      { ...good, issueId: '' },
+      { ...good, issueId: 'x'.repeat(128) },
+      { ...good, issueId: 'x'.repeat(129) },
+      { ...good, to: 'not-an-email' },
+      { ...good, to: 'a..b@example.com' },
+      { ...good, to: '.a@example.com' },
+      { ...good, to: "o'brien+tag@mail.example.co" },
+      { ...good, to: 'a@b.c' },
+      { ...good, to: `${'a'.repeat(250)}@b.co` },
+      { ...good, subject: '' },
+      { ...good, subject: 's'.repeat(201) },
+      { ...good, text: 't'.repeat(10_000) },
+      { ...good, text: 't'.repeat(10_001) },
+      { ...good, extra: 1 },
+      { ...good, text: 5 },
+      null,
+      [],
+      'payload',
+    ];
+    for (const value of cases) {
+      const zod = EmailPayloadSchema.safeParse(value);
+      expect(parseEmailPayload(value), JSON.stringify(value)?.slice(0, 80)).toEqual(
+        zod.success ? zod.data : null,
+      );
+    }
   });
 });

@@ -2,19 +2,21 @@ import * as crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AssistedAssertion, newNonce, signAssertion } from '../../src/bindings/aws/signed-assertion.js';
 import { createAuthChallengeHandler } from '../../src/bindings/aws/triggers/create-auth-challenge.js';
-import { defineAuthChallengeHandler } from '../../src/bindings/aws/triggers/define-auth-challenge.js';
+import { createDefineAuthChallengeHandler } from '../../src/bindings/aws/triggers/define-auth-challenge.js';
 import {
   ASSISTED_CLAIMS,
   createPreTokenGenerationHandler,
 } from '../../src/bindings/aws/triggers/pre-token-generation.js';
 import { createVerifyAuthChallengeHandler } from '../../src/bindings/aws/triggers/verify-auth-challenge.js';
 import {
+  CLIENT_ID,
   createEvent,
   defineEvent,
   preTokenV1Event,
   preTokenV2Event,
   USERNAME,
   verifyEvent,
+  viaClient,
 } from './cognito-events.js';
 import { SECRET } from './helpers.js';
 
@@ -28,6 +30,9 @@ vi.mock('node:crypto', async (importOriginal) => {
 const NOW = new Date('2026-11-25T10:00:00Z');
 const clock = { now: () => NOW };
 const AGENT = '7f1c1d3e-8a2b-4c5d-9e6f-0a1b2c3d4e5f';
+/** Another app client of the same pool (e.g. a destination app's own sign-in). */
+const FOREIGN_CLIENT = 'waizant-web-client-id';
+const defineAuthChallengeHandler = createDefineAuthChallengeHandler({ assistedClientId: CLIENT_ID });
 
 function payload(overrides: Partial<AssistedAssertion> = {}): AssistedAssertion {
   return {
@@ -108,6 +113,19 @@ describe('DefineAuthChallenge', () => {
     const ghost = await defineAuthChallengeHandler(defineEvent([], { userNotFound: true }));
     expect(ghost.response).toMatchObject({ issueTokens: false, failAuthentication: true });
   });
+
+  it('refuses at once through any other app client: no challenge, even after a "correct" answer', async () => {
+    const start = await defineAuthChallengeHandler(viaClient(defineEvent([]), FOREIGN_CLIENT));
+    expect(start.response).toEqual({ issueTokens: false, failAuthentication: true });
+    const after = await defineAuthChallengeHandler(
+      viaClient(defineEvent([{ challengeName: 'CUSTOM_CHALLENGE', challengeResult: true }]), FOREIGN_CLIENT),
+    );
+    expect(after.response).toEqual({ issueTokens: false, failAuthentication: true });
+  });
+
+  it('cannot be built without the assisted client id', () => {
+    expect(() => createDefineAuthChallengeHandler({ assistedClientId: '' })).toThrow(/assistedClientId/);
+  });
 });
 
 describe('CreateAuthChallenge', () => {
@@ -131,7 +149,7 @@ describe('CreateAuthChallenge', () => {
 });
 
 describe('VerifyAuthChallengeResponse', () => {
-  const verify = createVerifyAuthChallengeHandler({ secret: SECRET, clock });
+  const verify = createVerifyAuthChallengeHandler({ secret: SECRET, assistedClientId: CLIENT_ID, clock });
 
   it('accepts a valid signed answer for this user, comparing MACs with timingSafeEqual', async () => {
     const spy = vi.mocked(crypto.timingSafeEqual);
@@ -204,10 +222,32 @@ describe('VerifyAuthChallengeResponse', () => {
     const at = (ms: number) =>
       createVerifyAuthChallengeHandler({
         secret: SECRET,
+        assistedClientId: CLIENT_ID,
         clock: { now: () => new Date(NOW.getTime() + ms) },
       });
     expect((await at(59_000)(verifyEvent(answer))).response.answerCorrect).toBe(true);
     expect((await at(61_000)(verifyEvent(answer))).response.answerCorrect).toBe(false);
+  });
+
+  it('refuses a valid answer sent through another app client', async () => {
+    const answer = signAssertion(SECRET, 'answer', payload());
+    const out = await verify(viaClient(verifyEvent(answer, { clientMetadata: metadata() }), FOREIGN_CLIENT));
+    expect(out.response.answerCorrect).toBe(false);
+  });
+
+  it('during a rotation accepts the new and the old secret, and nothing else', async () => {
+    const OLD = 'the-previous-assisted-secret-0123456789ab';
+    const rotating = createVerifyAuthChallengeHandler({
+      secret: [SECRET, OLD],
+      assistedClientId: CLIENT_ID,
+      clock,
+    });
+    for (const secret of [SECRET, OLD]) {
+      const out = await rotating(verifyEvent(signAssertion(secret, 'answer', payload())));
+      expect(out.response.answerCorrect).toBe(true);
+    }
+    const stranger = signAssertion('yet-another-secret-of-32-bytes-or-more!', 'answer', payload());
+    expect((await rotating(verifyEvent(stranger))).response.answerCorrect).toBe(false);
   });
 
   it('refuses to start with a short secret', () => {
@@ -216,38 +256,45 @@ describe('VerifyAuthChallengeResponse', () => {
 });
 
 describe('PreTokenGeneration', () => {
-  const preToken = createPreTokenGenerationHandler({ secret: SECRET, clock });
-  const expectedClaims = {
-    act: '{"sub":"7f1c1d3e-8a2b-4c5d-9e6f-0a1b2c3d4e5f"}',
+  const preToken = createPreTokenGenerationHandler({ secret: SECRET, assistedClientId: CLIENT_ID, clock });
+  const common = {
     support_ref: 'ref_5b2f0c7e9a',
     ecosystem_id: 'eco-1',
     assisted_destination: 'web-home',
     assisted_role: 'admin',
   };
 
-  it('V1: adds act (naming the agent) and the support reference to the ID token', async () => {
+  it('V1: adds act (naming the agent, as a JSON string: V1 claims are strings) and the reference to the ID token', async () => {
     const out = await preToken(preTokenV1Event(metadata(signAssertion(SECRET, 'claims', payload()))));
     expect(out.response.claimsOverrideDetails).toEqual({
-      claimsToAddOrOverride: expectedClaims,
+      claimsToAddOrOverride: { ...common, act: '{"sub":"7f1c1d3e-8a2b-4c5d-9e6f-0a1b2c3d4e5f"}' },
       claimsToSuppress: [],
     });
-    expect(JSON.parse(out.response.claimsOverrideDetails?.claimsToAddOrOverride?.act ?? '')).toEqual({
-      sub: AGENT,
-    });
   });
 
-  it('V2: adds the same claims to the ID and the access token', async () => {
+  it('V2: adds the same claims to the ID and the access token, act as an RFC 8693 object', async () => {
     const out = await preToken(preTokenV2Event(metadata(signAssertion(SECRET, 'claims', payload()))));
     const details = out.response.claimsAndScopeOverrideDetails;
-    expect(details?.idTokenGeneration?.claimsToAddOrOverride).toEqual(expectedClaims);
-    expect(details?.accessTokenGeneration?.claimsToAddOrOverride).toEqual(expectedClaims);
+    const expected = { ...common, act: { sub: AGENT } };
+    expect(details?.idTokenGeneration?.claimsToAddOrOverride).toEqual(expected);
+    expect(details?.accessTokenGeneration?.claimsToAddOrOverride).toEqual(expected);
+    // What Cognito receives is the serialised response: act is an object there, not a string.
+    expect(
+      JSON.parse(JSON.stringify(out)).response.claimsAndScopeOverrideDetails.accessTokenGeneration
+        .claimsToAddOrOverride.act,
+    ).toEqual({ sub: AGENT });
   });
 
-  it('an ordinary sign-in gets no assisted claims, and forged ones are suppressed', async () => {
+  it('a sign-in through another client gets no assisted claims, and forged ones are suppressed', async () => {
     // Unsigned metadata (anyone can pass ClientMetadata to RespondToAuthChallenge) is ignored.
-    const v1 = await preToken(preTokenV1Event({ waizant_agent_id: 'agent-evil', waizant_session_ref: 'x' }));
+    const v1 = await preToken(
+      viaClient(
+        preTokenV1Event({ waizant_agent_id: 'agent-evil', waizant_session_ref: 'x' }),
+        FOREIGN_CLIENT,
+      ),
+    );
     expect(v1.response.claimsOverrideDetails).toEqual({ claimsToSuppress: [...ASSISTED_CLAIMS] });
-    const v2 = await preToken(preTokenV2Event(undefined));
+    const v2 = await preToken(viaClient(preTokenV2Event(undefined), FOREIGN_CLIENT));
     expect(v2.response.claimsAndScopeOverrideDetails?.accessTokenGeneration).toEqual({
       claimsToSuppress: [...ASSISTED_CLAIMS],
     });
@@ -256,11 +303,23 @@ describe('PreTokenGeneration', () => {
     });
   });
 
-  it('a refresh never carries the assisted claims', async () => {
-    const out = await preToken(
-      preTokenV1Event(metadata(signAssertion(SECRET, 'claims', payload())), 'TokenGeneration_RefreshTokens'),
+  it('refuses a valid assertion through another client', async () => {
+    const event = viaClient(
+      preTokenV2Event(metadata(signAssertion(SECRET, 'claims', payload()))),
+      FOREIGN_CLIENT,
     );
-    expect(out.response.claimsOverrideDetails?.claimsToAddOrOverride).toBeUndefined();
+    await expect(preToken(event)).rejects.toThrow('Assisted session refused.');
+  });
+
+  it('refuses, on the assisted client, a sign-in without an assertion and any refresh', async () => {
+    await expect(preToken(preTokenV2Event(undefined))).rejects.toThrow('Assisted session refused.');
+    await expect(preToken(preTokenV1Event(metadata()))).rejects.toThrow('Assisted session refused.');
+    for (const event of [
+      preTokenV1Event(metadata(signAssertion(SECRET, 'claims', payload())), 'TokenGeneration_RefreshTokens'),
+      preTokenV2Event(undefined, 'TokenGeneration_RefreshTokens'),
+    ]) {
+      await expect(preToken(event)).rejects.toThrow('Assisted session refused.');
+    }
   });
 
   it('fails the sign-in on an invalid assertion (answer purpose, other user, expired)', async () => {

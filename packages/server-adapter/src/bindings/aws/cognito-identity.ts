@@ -1,8 +1,5 @@
 import {
   AdminGetUserCommand,
-  AdminInitiateAuthCommand,
-  AdminRespondToAuthChallengeCommand,
-  type AuthenticationResultType,
   CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -12,19 +9,25 @@ import type { JwksCache } from 'aws-jwt-verify/jwk';
 import type {
   AccountStatus,
   AgentIdentity,
-  AssistedTokenRequest,
   Clock,
   CoreDirectory,
   Identity,
   Logger,
 } from '../../ports/index.js';
 import { silentLogger, stricterUserStatus, systemClock } from '../../ports/index.js';
+import { assistedSession, type CognitoAssistedTokens } from './assisted-session.js';
 import { type BackoffOptions, backoffDelay, defaultSleep, errorName, isThrottling } from './retry.js';
 import { newNonce, signAssertion } from './signed-assertion.js';
+
+export { CLIENT_METADATA, type CognitoAssistedTokens, secretHash } from './assisted-session.js';
 
 /** The `Identity` port, with the optional `getUserAccountStatus` always present. */
 export interface CognitoIdentity extends Identity {
   getUserAccountStatus(email: string): Promise<AccountStatus>;
+  /** Also returns Cognito's refresh token, so that the session can be revoked early. */
+  issueAssistedToken(request: Parameters<Identity['issueAssistedToken']>[0]): Promise<CognitoAssistedTokens>;
+  /** RevokeToken on the assisted client: ends the tokens issued with that refresh token. */
+  revokeAssistedToken(refreshToken: string): Promise<void>;
   /** The underlying verifier (e.g. to `cacheJwks` at start-up or in tests). */
   readonly verifier: CognitoIdVerifier;
 }
@@ -39,10 +42,16 @@ export interface CognitoIdVerifier {
 export type CognitoClientLike = Pick<CognitoIdentityProviderClient, 'send'>;
 
 export interface CognitoIdentityOptions {
-  readonly userPoolId: string;
-  /** App client of the back office (agents' ID tokens) — the `aud` the verifier requires. */
-  readonly clientId: string;
   readonly region: string;
+  /** The end users' pool: account status reads and assisted sessions (the Admin* calls). */
+  readonly userPoolId: string;
+  /**
+   * The agents' pool, where the back office signs in. Defaults to `userPoolId` (one pool for
+   * both; README, "Two pools or one" says what that gives up). Only its public keys are read.
+   */
+  readonly agentUserPoolId?: string;
+  /** The back office's app client(s) in the agents' pool: the `aud` an agent's ID token must carry. */
+  readonly agentClientId: string | readonly string[];
   /** Cognito group every agent must be in (`cognito:groups`). */
   readonly agentGroup: string;
   /**
@@ -52,15 +61,18 @@ export interface CognitoIdentityOptions {
    */
   readonly directory: Pick<CoreDirectory, 'getAgent'>;
   /**
-   * App client used for assisted sessions (CUSTOM_AUTH enabled). Defaults to `clientId`; a
-   * dedicated client is recommended so that its token lifetimes can be the minimum (README).
+   * The app client of assisted sessions in the end users' pool: the only one with
+   * `ALLOW_CUSTOM_AUTH`, and the one the triggers are configured with. Never an agent client.
    */
-  readonly assistedClientId?: string;
+  readonly assistedClientId: string;
+  /** Its client secret, when it was created with one: every call then carries SECRET_HASH. */
+  readonly assistedClientSecret?: string;
   /** HMAC secret shared with the VerifyAuthChallenge / PreTokenGeneration Lambdas (≥32 bytes). */
   readonly assistedSecret: string | Uint8Array;
   /**
-   * Maps the Core DB user id to the Cognito username. Default: they are the same value (the
-   * Cognito `sub`, which is also the username in pools that sign in with e-mail).
+   * Maps the Core DB user id to what InitiateAuth accepts as USERNAME: the username or an alias
+   * (e.g. the e-mail). Default: the same value. The answer is signed for the username Cognito
+   * returns, so an alias is fine here.
    */
   readonly usernameFor?: (userId: string) => string | Promise<string>;
   /**
@@ -78,6 +90,8 @@ export interface CognitoIdentityOptions {
    */
   readonly client?: CognitoClientLike;
   readonly endpoint?: string;
+  /** Per-request timeout of the client built from `region` (default 10 s; see the README). */
+  readonly requestTimeoutMs?: number;
   readonly verifier?: CognitoIdVerifier;
   /** JWKS cache for the verifier (tests inject one whose fetcher refuses any network call). */
   readonly jwksCache?: JwksCache;
@@ -86,14 +100,6 @@ export interface CognitoIdentityOptions {
   /** Backoff for throttled calls (default 3 attempts, 100 ms base, 2 s cap). */
   readonly backoff?: Partial<BackoffOptions>;
 }
-
-/** ClientMetadata keys the trigger Lambdas read. */
-export const CLIENT_METADATA = {
-  agentId: 'waizant_agent_id',
-  sessionRef: 'waizant_session_ref',
-  /** Signed `claims` assertion: PreTokenGeneration trusts only what this signs. */
-  assertion: 'waizant_assertion',
-} as const;
 
 const GENERIC_UNAUTHORIZED = 'Sign in again.';
 
@@ -141,14 +147,28 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
       region: options.region,
       maxAttempts: 1,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      // throwOnRequestTimeout: without it this smithy version only warns when requestTimeout passes.
+      requestHandler: {
+        requestTimeout: options.requestTimeoutMs ?? 10_000,
+        connectionTimeout: 3_000,
+        throwOnRequestTimeout: true,
+      },
     });
+  const agentPoolId = options.agentUserPoolId ?? options.userPoolId;
+  const agentClientIds =
+    typeof options.agentClientId === 'string' ? [options.agentClientId] : [...options.agentClientId];
+  if (agentClientIds.length === 0 || !options.assistedClientId)
+    throw new Error('agentClientId and assistedClientId are required.');
+  // An assisted token is the end user's: it must never pass as an agent's sign-in.
+  if (agentPoolId === options.userPoolId && agentClientIds.includes(options.assistedClientId))
+    throw new Error('The assisted client must not be one of the agent clients.');
   const verifier: CognitoIdVerifier =
     options.verifier ??
     (CognitoJwtVerifier.create(
       {
-        userPoolId: options.userPoolId,
+        userPoolId: agentPoolId,
         tokenUse: 'id',
-        clientId: options.clientId,
+        clientId: agentClientIds,
         groups: options.agentGroup,
       },
       options.jwksCache ? { jwksCache: options.jwksCache } : undefined,
@@ -162,7 +182,6 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
   };
   const sleep = backoff.sleep ?? defaultSleep;
   const answerTtl = Math.min(300, Math.max(5, options.answerTtlSeconds ?? 60));
-  const assistedClientId = options.assistedClientId ?? options.clientId;
   // Fail at start-up, not on the first handoff, when the secret is too short.
   signAssertion(options.assistedSecret, 'answer', {
     username: 'probe',
@@ -251,126 +270,25 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
     return result ?? { exists: false, enabled: false, userStatus: null };
   }
 
-  /**
-   * AdminInitiateAuth(CUSTOM_AUTH) → AdminRespondToAuthChallenge(CUSTOM_CHALLENGE, signed answer).
-   *
-   * Retry policy: each attempt is a fresh InitiateAuth (new Cognito session) with a freshly signed
-   * answer (new nonce). A throttled InitiateAuth is retried with backoff; a throttled
-   * RespondToAuthChallenge (refused before it ran) restarts the flow from InitiateAuth — its
-   * session and answer are never replayed. Any other Respond failure (timeout, 5xx, network) is
-   * not retried: Cognito may already have consumed the session, and a second token set nobody
-   * asked for is worse than a 503 the agent can retry.
-   */
-  async function issueAssistedToken(request: AssistedTokenRequest) {
-    const username = options.usernameFor ? await options.usernameFor(request.userId) : request.userId;
-    const now = clock.now();
-    if (request.expiresAt.getTime() <= now.getTime())
-      throw new SupportError('session_expired', 'The support session has ended.');
-    const metadataBase = {
-      [CLIENT_METADATA.agentId]: request.agentId,
-      [CLIENT_METADATA.sessionRef]: request.sessionRef,
-    };
+  const assisted = assistedSession({
+    userPoolId: options.userPoolId,
+    clientId: options.assistedClientId,
+    ...(options.assistedClientSecret ? { clientSecret: options.assistedClientSecret } : {}),
+    assistedSecret: options.assistedSecret,
+    ...(options.usernameFor ? { usernameFor: options.usernameFor } : {}),
+    appToken: options.appToken ?? 'access',
+    answerTtlSeconds: answerTtl,
+    client,
+    clock,
+    logger,
+    backoff,
+  });
 
-    /** Only throttling is retried (after a backoff); anything else, or too many tries, throws. */
-    const backOffOrThrow = async (step: 'initiate' | 'respond', error: unknown, attempt: number) => {
-      const throttled = isThrottling(error);
-      logger.warn(`assisted session: ${step} failed`, {
-        error: errorName(error) || 'unknown',
-        attempt,
-        throttled,
-      });
-      if (!throttled) throw mapAuthError(error);
-      if (attempt >= backoff.attempts) throw unavailable();
-      await sleep(backoffDelay(attempt, backoff));
-    };
-
-    for (let attempt = 1; ; attempt++) {
-      const issuedAt = clock.now();
-      const exp = Math.floor(
-        Math.min(issuedAt.getTime() / 1000 + answerTtl, request.expiresAt.getTime() / 1000),
-      );
-      const base = {
-        username,
-        userId: request.userId,
-        agentId: request.agentId,
-        sessionRef: request.sessionRef,
-        ecosystemId: request.ecosystemId,
-        role: request.role,
-        destination: request.destination,
-        exp,
-      };
-      const answer = signAssertion(options.assistedSecret, 'answer', { ...base, nonce: newNonce() });
-      const assertion = signAssertion(options.assistedSecret, 'claims', { ...base, nonce: newNonce() });
-      const clientMetadata = { ...metadataBase, [CLIENT_METADATA.assertion]: assertion };
-
-      let session: string | undefined;
-      try {
-        const initiated = await client.send(
-          new AdminInitiateAuthCommand({
-            UserPoolId: options.userPoolId,
-            ClientId: assistedClientId,
-            AuthFlow: 'CUSTOM_AUTH',
-            AuthParameters: { USERNAME: username },
-            ClientMetadata: metadataBase,
-          }),
-        );
-        if (initiated.ChallengeName !== 'CUSTOM_CHALLENGE' || !initiated.Session) {
-          logger.error('assisted session: unexpected challenge', {
-            challenge: initiated.ChallengeName ?? 'none',
-          });
-          throw new SupportError('forbidden', 'An assisted session cannot be opened for this account.');
-        }
-        session = initiated.Session;
-      } catch (error) {
-        if (error instanceof SupportError) throw error;
-        await backOffOrThrow('initiate', error, attempt);
-        continue;
-      }
-
-      let result: AuthenticationResultType | undefined;
-      try {
-        const responded = await client.send(
-          new AdminRespondToAuthChallengeCommand({
-            UserPoolId: options.userPoolId,
-            ClientId: assistedClientId,
-            ChallengeName: 'CUSTOM_CHALLENGE',
-            Session: session,
-            ChallengeResponses: { USERNAME: username, ANSWER: answer },
-            ClientMetadata: clientMetadata,
-          }),
-        );
-        result = responded.AuthenticationResult;
-      } catch (error) {
-        await backOffOrThrow('respond', error, attempt);
-        continue; // fresh InitiateAuth + fresh answer; the throttled session is abandoned
-      }
-
-      const token = (options.appToken ?? 'access') === 'access' ? result?.AccessToken : result?.IdToken;
-      if (!token || !result?.ExpiresIn) {
-        logger.error('assisted session: no tokens returned', {});
-        throw new SupportError('forbidden', 'An assisted session cannot be opened for this account.');
-      }
-      // The refresh token is dropped on purpose: an assisted session must not be extendable.
-      const cognitoExpiry = issuedAt.getTime() + result.ExpiresIn * 1000;
-      const expiresAt = new Date(Math.min(cognitoExpiry, request.expiresAt.getTime()));
-      logger.info('assisted session: tokens issued', { agentId: request.agentId, attempt });
-      return { accessToken: token, expiresAt };
-    }
-  }
-
-  function mapAuthError(error: unknown): SupportError {
-    switch (errorName(error)) {
-      case 'NotAuthorizedException':
-      case 'UserNotFoundException':
-      case 'UserNotConfirmedException':
-      case 'PasswordResetRequiredException':
-      case 'CodeMismatchException':
-      case 'ExpiredCodeException':
-        return new SupportError('forbidden', 'An assisted session cannot be opened for this account.');
-      default:
-        return unavailable();
-    }
-  }
-
-  return { verifier, verifyAgentToken, getUserAccountStatus, issueAssistedToken };
+  return {
+    verifier,
+    verifyAgentToken,
+    getUserAccountStatus,
+    issueAssistedToken: assisted.issueAssistedToken,
+    revokeAssistedToken: assisted.revokeAssistedToken,
+  };
 }

@@ -1,5 +1,6 @@
 export {
   CLIENT_METADATA,
+  type CognitoAssistedTokens,
   type CognitoClientLike,
   type CognitoIdentity,
   type CognitoIdentityOptions,
@@ -7,8 +8,10 @@ export {
   createCognitoIdentity,
   escapeFilterValue,
   mapCognitoStatus,
+  secretHash,
 } from './cognito-identity.js';
-export { EmailPayload } from './email-payload.js';
+export { type EmailPayload, parseEmailPayload } from './email-payload.js';
+export { EmailPayloadSchema } from './email-payload-schema.js';
 export {
   createLambdaNotifier,
   type LambdaClientLike,
@@ -17,10 +20,17 @@ export {
 } from './lambda-notifier.js';
 export {
   createSendEmailHandler,
+  type IssueClaim,
   type IssueClaimStore,
   type MailSender,
   type SendEmailHandlerOptions,
   type SendEmailResult,
 } from './lambdas/send-email.js';
-export { AssistedAssertion, signAssertion, verifyAssertion } from './signed-assertion.js';
+export {
+  type AssertionSecrets,
+  type AssistedAssertion,
+  parseAssistedAssertion,
+  signAssertion,
+  verifyAssertion,
+} from './signed-assertion.js';
 export * from './triggers/index.js';

@@ -2,7 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SupportError } from '@waizant/support-core';
 import type { Logger, Notification, NotificationKind, Notifier } from '../../ports/index.js';
 import { silentLogger } from '../../ports/index.js';
-import { EmailPayload } from './email-payload.js';
+import { EmailPayloadSchema } from './email-payload-schema.js';
 import {
   type BackoffOptions,
   backoffDelay,
@@ -45,7 +45,7 @@ export type LambdaNotifierOptions = CommonOptions &
     | {
         readonly region: string;
         readonly endpoint?: string;
-        /** Client-side timeout; keep it above the function's own timeout (SECURITY.md row 23). Default 15 s. */
+        /** Client-side timeout; keep it above the function's own timeout (README, "Notifications through Lambda"). Default 15 s. */
         readonly requestTimeoutMs?: number;
       }
   );
@@ -68,6 +68,22 @@ function isTimeoutOrNetwork(error: unknown): boolean {
   );
 }
 
+/**
+ * The function's answer must say the e-mail was accepted by the mail service, now (`sent`) or by
+ * an earlier invoke (`duplicate`): a 200 alone is not proof, a function can return anything.
+ */
+function confirmsSent(payload: Uint8Array | undefined): boolean {
+  if (!payload || payload.length === 0 || payload.length > 1024) return false;
+  try {
+    const body: unknown = JSON.parse(new TextDecoder().decode(payload));
+    if (typeof body !== 'object' || body === null) return false;
+    const status = (body as { status?: unknown }).status;
+    return status === 'sent' || status === 'duplicate';
+  } catch {
+    return false;
+  }
+}
+
 function retryAfterMsOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const seconds = 'retryAfterSeconds' in error ? Number(error.retryAfterSeconds) : Number.NaN;
@@ -75,8 +91,10 @@ function retryAfterMsOf(error: unknown): number | undefined {
 }
 
 /**
- * `Notifier` over AWS Lambda `Invoke` (RequestResponse). Success is `StatusCode === 200` and no
- * `FunctionError`; anything else throws `SupportError('upstream_unavailable', 'send failed')`.
+ * `Notifier` over AWS Lambda `Invoke` (RequestResponse). Success is `StatusCode === 200`, no
+ * `FunctionError` and a payload `{"status":"sent"}` or `{"status":"duplicate"}` (the reference
+ * e-mail Lambda's answers); anything else — an in-flight duplicate, which that function refuses,
+ * included — throws `SupportError('upstream_unavailable', 'send failed')`.
  *
  * Duplicates: the SDK's own retries are off (`maxAttempts: 1`). This notifier retries
  * (a) throttling (429 / TooManyRequestsException: the function did not run) with backoff, and
@@ -112,7 +130,7 @@ export function createLambdaNotifier(options: LambdaNotifierOptions): Notifier {
 
   return {
     async send(message: Notification) {
-      const parsed = EmailPayload.safeParse(message);
+      const parsed = EmailPayloadSchema.safeParse(message);
       if (!parsed.success) {
         logger.error('notification refused: invalid payload', {
           issueId: message.issueId,
@@ -133,7 +151,8 @@ export function createLambdaNotifier(options: LambdaNotifierOptions): Notifier {
               Payload: payload,
             }),
           );
-          if (out.StatusCode === 200 && !out.FunctionError) {
+          const confirmed = out.StatusCode === 200 && !out.FunctionError && confirmsSent(out.Payload);
+          if (confirmed) {
             logger.info('notification sent', { ...fields, attempt });
             return;
           }
@@ -143,6 +162,7 @@ export function createLambdaNotifier(options: LambdaNotifierOptions): Notifier {
             attempt,
             statusCode: out.StatusCode ?? null,
             functionError: out.FunctionError ?? null,
+            confirmed: false,
           });
           throw failed();
         } catch (error) {

@@ -33,12 +33,9 @@ export function httpStatusOf(error: unknown): number | undefined {
   return typeof metadata.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
 }
 
-const THROTTLING_NAMES = new Set([
-  'TooManyRequestsException',
-  'ThrottlingException',
-  'Throttling',
-  'TooManyFailedAttemptsException',
-]);
+// Not TooManyFailedAttemptsException: that is Cognito refusing a user after failed sign-ins,
+// which a retry cannot fix (it is mapped to a refusal).
+const THROTTLING_NAMES = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
 
 /** A throttled request was refused before it ran: retrying it cannot duplicate a side effect. */
 export function isThrottling(error: unknown): boolean {

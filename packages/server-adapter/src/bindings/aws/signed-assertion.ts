@@ -1,5 +1,4 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
 
 /**
  * Server-signed assertions shared by the adapter and the Cognito trigger Lambdas.
@@ -10,24 +9,55 @@ import { z } from 'zod';
  */
 export type AssertionPurpose = 'answer' | 'claims';
 
-export const AssistedAssertion = z
-  .object({
-    /** Cognito username the assertion is for (the USERNAME sent to AdminInitiateAuth). */
-    username: z.string().min(1).max(128),
-    /** Core DB user id. */
-    userId: z.string().min(1).max(128),
-    agentId: z.string().min(1).max(128),
-    sessionRef: z.string().min(1).max(200),
-    ecosystemId: z.string().min(1).max(128),
-    role: z.string().min(1).max(64),
-    destination: z.string().min(1).max(64),
-    /** 128-bit random, base64url. */
-    nonce: z.string().min(16).max(64),
-    /** Expiry, Unix seconds. */
-    exp: z.int().positive(),
-  })
-  .strict();
-export type AssistedAssertion = z.infer<typeof AssistedAssertion>;
+export interface AssistedAssertion {
+  /** Cognito username the assertion is for (`ChallengeParameters.USERNAME` of the InitiateAuth). */
+  readonly username: string;
+  /** Core DB user id. */
+  readonly userId: string;
+  readonly agentId: string;
+  readonly sessionRef: string;
+  readonly ecosystemId: string;
+  readonly role: string;
+  readonly destination: string;
+  /** 128-bit random, base64url. */
+  readonly nonce: string;
+  /** Expiry, Unix seconds. */
+  readonly exp: number;
+}
+
+/** Bounds of each string field (min, max length). */
+const FIELDS: ReadonlyArray<readonly [Exclude<keyof AssistedAssertion, 'exp'>, number, number]> = [
+  ['username', 1, 128],
+  ['userId', 1, 128],
+  ['agentId', 1, 128],
+  ['sessionRef', 1, 200],
+  ['ecosystemId', 1, 128],
+  ['role', 1, 64],
+  ['destination', 1, 64],
+  ['nonce', 16, 64],
+];
+
+/**
+ * Checks an assertion payload by hand: exactly the fields above, strings within bounds, `exp` a
+ * positive integer. Hand-written rather than zod so that the trigger bundles stay small (README,
+ * "Trigger bundle size"). Returns a fresh object, or `null`.
+ */
+export function parseAssistedAssertion(value: unknown): AssistedAssertion | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length !== FIELDS.length + 1) return null;
+  const out: Record<string, unknown> = {};
+  for (const [name, min, max] of FIELDS) {
+    const field = record[name];
+    if (typeof field !== 'string' || field.length < min || field.length > max) return null;
+    out[name] = field;
+  }
+  const exp = record.exp;
+  if (typeof exp !== 'number' || !Number.isSafeInteger(exp) || exp <= 0) return null;
+  out.exp = exp;
+  return out as unknown as AssistedAssertion;
+}
 
 export const MIN_SECRET_BYTES = 32;
 
@@ -51,9 +81,9 @@ export function signAssertion(
   purpose: AssertionPurpose,
   payload: AssistedAssertion,
 ): string {
-  const payloadB64 = Buffer.from(JSON.stringify(AssistedAssertion.parse(payload)), 'utf8').toString(
-    'base64url',
-  );
+  const checked = parseAssistedAssertion(payload);
+  if (!checked) throw new Error('Invalid assisted-session assertion payload.');
+  const payloadB64 = Buffer.from(JSON.stringify(checked), 'utf8').toString('base64url');
   return `v1.${payloadB64}.${mac(secretBytes(secret), purpose, payloadB64).toString('base64url')}`;
 }
 
@@ -64,35 +94,48 @@ export interface VerifyAssertionOptions {
   readonly now: Date;
 }
 
+/** One secret, or several while a rotation is under way (the current one first). */
+export type AssertionSecrets = string | Uint8Array | readonly (string | Uint8Array)[];
+
+function secretList(secrets: AssertionSecrets): Buffer[] {
+  const list = typeof secrets === 'string' || secrets instanceof Uint8Array ? [secrets] : [...secrets];
+  if (list.length === 0) throw new Error('No assisted-session secret configured.');
+  return list.map(secretBytes);
+}
+
 /**
- * Verifies MAC (constant time, over fixed-length digests), expiry and the username. Returns the
- * payload, or `null` for anything invalid; never throws on attacker input and never says why.
+ * Verifies MAC (constant time, over fixed-length digests), expiry and the username, against every
+ * secret given (rotation). Returns the payload, or `null` for anything invalid; never throws on
+ * attacker input and never says why.
  */
 export function verifyAssertion(
-  secret: string | Uint8Array,
+  secrets: AssertionSecrets,
   token: unknown,
   options: VerifyAssertionOptions,
 ): AssistedAssertion | null {
-  const key = secretBytes(secret);
+  const keys = secretList(secrets);
   if (typeof token !== 'string' || token.length > 4096) return null;
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== 'v1') return null;
   const payloadB64 = parts[1] ?? '';
   const given = Buffer.from(parts[2] ?? '', 'base64url');
-  const expected = mac(key, options.purpose, payloadB64);
-  // Compare digests of equal length only; a wrong length is refused after a dummy comparison.
-  const ok =
-    given.length === expected.length
-      ? timingSafeEqual(given, expected)
-      : !timingSafeEqual(expected, expected);
+  // Every key is tried (no early exit), each over fixed-length digests; a wrong length is refused
+  // after a dummy comparison.
+  let ok = false;
+  for (const key of keys) {
+    const expected = mac(key, options.purpose, payloadB64);
+    const match =
+      given.length === expected.length
+        ? timingSafeEqual(given, expected)
+        : !timingSafeEqual(expected, expected);
+    ok = match || ok;
+  }
   if (!ok) return null;
   let parsed: AssistedAssertion;
   try {
-    const result = AssistedAssertion.safeParse(
-      JSON.parse(Buffer.from(payloadB64, 'base64url').toString('utf8')),
-    );
-    if (!result.success) return null;
-    parsed = result.data;
+    const result = parseAssistedAssertion(JSON.parse(Buffer.from(payloadB64, 'base64url').toString('utf8')));
+    if (!result) return null;
+    parsed = result;
   } catch {
     return null;
   }

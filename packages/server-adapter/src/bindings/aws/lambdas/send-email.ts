@@ -1,13 +1,19 @@
-import { EmailPayload, type EmailPayload as EmailPayloadType } from '../email-payload.js';
+import { type EmailPayload, parseEmailPayload } from '../email-payload.js';
+
+/** What `claim` found: the caller now owns the issueId, or it was already claimed. */
+export type IssueClaim = 'claimed' | 'pending' | 'sent';
 
 /**
- * Dedupe store for the e-mail Lambda. `claim` must be atomic across concurrent invocations: it
- * returns true for exactly one caller per issueId (DynamoDB: PutItem with
- * `ConditionExpression: attribute_not_exists(issueId)` — see the README).
+ * Dedupe store for the e-mail Lambda. Each issueId is `pending` from its claim until the mail
+ * service accepted the message, then `sent`. Every method is one conditional write, atomic across
+ * concurrent invocations (DynamoDB: README, "The reference e-mail Lambda and its dedupe store").
  */
 export interface IssueClaimStore {
-  claim(issueId: string): Promise<boolean>;
-  /** Gives the claim back when the e-mail could not be handed to the mail service. */
+  /** Absent → `pending`, returning `claimed` to exactly one caller; otherwise the current state. */
+  claim(issueId: string): Promise<IssueClaim>;
+  /** `pending` → `sent`, once the mail service accepted the message. */
+  markSent(issueId: string): Promise<void>;
+  /** Deletes a `pending` claim whose e-mail could not be handed to the mail service. */
   release(issueId: string): Promise<void>;
 }
 
@@ -25,23 +31,29 @@ export interface SendEmailHandlerOptions {
   readonly messageIdDomain?: string;
 }
 
+/** `duplicate`: this issueId had already been sent (a retried invoke); nothing was sent again. */
 export type SendEmailResult = { status: 'sent' } | { status: 'duplicate' };
 
 /**
- * Reference notification Lambda: validates the payload, claims the issueId, sends once.
- * At most once per issueId: a retried invoke (SDK retry, client timeout then retry) finds the claim
- * and returns `duplicate` without sending. If sending fails the claim is released and the handler
- * throws (→ FunctionError → the adapter rolls back). A crash between claim and send loses that
- * e-mail (the user asks for a resend, which is a new issueId) — the safe side for one-time codes.
+ * Reference notification Lambda: validates the payload, claims the issueId, sends once, and
+ * reports success only for an e-mail the mail service accepted, now or before:
+ * - first invoke → `pending`, send, `sent` → `{ status: 'sent' }`;
+ * - a retry after `sent` → `{ status: 'duplicate' }`, nothing sent again;
+ * - a retry while the first invoke still holds `pending` (a client timeout, then a retry that
+ *   overtakes it) → throws (FunctionError): that e-mail is not known to be sent, and the first
+ *   invoke may yet fail. The adapter rolls back and the agent may try again.
+ * If sending fails the claim is released and the handler throws. A crash between claim and send
+ * leaves the issueId `pending` for good: at most once, the user asks for a resend (a new issueId).
  * Nothing of the payload is logged.
  */
 export function createSendEmailHandler(options: SendEmailHandlerOptions) {
   const domain = options.messageIdDomain ?? 'support.waizant.local';
   return async function sendEmailHandler(event: unknown): Promise<SendEmailResult> {
-    const parsed = EmailPayload.safeParse(event);
-    if (!parsed.success) throw new Error('Invalid notification payload.');
-    const mail: EmailPayloadType = parsed.data;
-    if (!(await options.store.claim(mail.issueId))) return { status: 'duplicate' };
+    const mail: EmailPayload | null = parseEmailPayload(event);
+    if (!mail) throw new Error('Invalid notification payload.');
+    const claim = await options.store.claim(mail.issueId);
+    if (claim === 'sent') return { status: 'duplicate' };
+    if (claim !== 'claimed') throw new Error('The same notification is still being sent.');
     try {
       await options.send({
         to: mail.to,
@@ -53,6 +65,7 @@ export function createSendEmailHandler(options: SendEmailHandlerOptions) {
       await options.store.release(mail.issueId);
       throw new Error('Mail service refused the message.');
     }
+    await options.store.markSent(mail.issueId);
     return { status: 'sent' };
   };
 }

@@ -87,6 +87,17 @@ export interface PreTokenGenerationV1Event extends CognitoTriggerBase<PreTokenGe
   };
 }
 
+/**
+ * A claim value under a V2/V3 event: besides strings, numbers, booleans, arrays and JSON objects
+ * (the developer guide's "claimsToAddOrOverride" of the V2 response). V1 takes strings only.
+ */
+export type ClaimValue =
+  | string
+  | number
+  | boolean
+  | readonly (string | number | boolean)[]
+  | { [key: string]: unknown };
+
 /** `version: "2"` (or "3") — ID and access tokens (Essentials / Plus feature plans). */
 export interface PreTokenGenerationV2Event extends CognitoTriggerBase<PreTokenGenerationSource> {
   request: {
@@ -97,9 +108,9 @@ export interface PreTokenGenerationV2Event extends CognitoTriggerBase<PreTokenGe
   };
   response: {
     claimsAndScopeOverrideDetails?: {
-      idTokenGeneration?: { claimsToAddOrOverride?: StringMap; claimsToSuppress?: string[] };
+      idTokenGeneration?: { claimsToAddOrOverride?: Record<string, ClaimValue>; claimsToSuppress?: string[] };
       accessTokenGeneration?: {
-        claimsToAddOrOverride?: StringMap;
+        claimsToAddOrOverride?: Record<string, ClaimValue>;
         claimsToSuppress?: string[];
         scopesToAdd?: string[];
         scopesToSuppress?: string[];

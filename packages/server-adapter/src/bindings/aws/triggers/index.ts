@@ -1,5 +1,8 @@
 export { createAuthChallengeHandler } from './create-auth-challenge.js';
-export { defineAuthChallengeHandler } from './define-auth-challenge.js';
+export {
+  createDefineAuthChallengeHandler,
+  type DefineAuthChallengeOptions,
+} from './define-auth-challenge.js';
 export type * from './events.js';
 export {
   ASSISTED_CLAIMS,

@@ -1,10 +1,13 @@
 import type { Clock } from '../../../ports/index.js';
 import { systemClock } from '../../../ports/index.js';
-import { verifyAssertion } from '../signed-assertion.js';
+import { type AssertionSecrets, type AssistedAssertion, verifyAssertion } from '../signed-assertion.js';
 import type { PreTokenGenerationEvent, PreTokenGenerationV2Event, StringMap } from './events.js';
 
 export interface PreTokenGenerationOptions {
-  readonly secret: string | Uint8Array;
+  /** The secret shared with the adapter; during a rotation, the new one first, then the old. */
+  readonly secret: AssertionSecrets;
+  /** The app client of assisted sessions; only its sign-ins may carry the assisted claims. */
+  readonly assistedClientId: string;
   readonly clock?: Clock;
 }
 
@@ -21,37 +24,49 @@ function isV2(event: PreTokenGenerationEvent): event is PreTokenGenerationV2Even
   return event.version === '2' || event.version === '3';
 }
 
+function refuse(): never {
+  throw new Error('Assisted session refused.');
+}
+
 /**
- * PreTokenGeneration: when the sign-in is an assisted session — the signed `claims` assertion in
- * `clientMetadata.waizant_assertion` verifies for this user — it adds
- * `act = '{"sub":"<agentId>"}'` (RFC 8693 actor; serialised as a JSON string because Cognito
- * claim overrides are string-valued), `support_ref`, `ecosystem_id`, `assisted_destination` and
- * `assisted_role`. With a V2/V3 event it adds them to the access token too. Values come from the
- * signed assertion only, never from unsigned metadata; on any other sign-in the same claim names
- * are suppressed. An assertion that is present but invalid fails the sign-in (fail secure).
+ * PreTokenGeneration, attached to the end users' pool (it runs for every sign-in of every client):
+ * - on the assisted client, only a first sign-in (`TokenGeneration_Authentication`) whose signed
+ *   `claims` assertion (`clientMetadata.waizant_assertion`) verifies for this user gets tokens;
+ *   they carry `act` (RFC 8693 actor: `{ "sub": "<agentId>" }`), `support_ref`, `ecosystem_id`,
+ *   `assisted_destination`, `assisted_role`. A refresh or any other sign-in there is refused, so
+ *   an assisted session cannot be extended nor turned into a plain session of the user;
+ * - on any other client, the same claim names are suppressed, and an assertion is refused.
+ * `act` is a JSON object under V2/V3 events (both tokens) and, since V1 claims are strings only,
+ * the same object serialised as a string under V1 (ID token only). Values come from the signed
+ * assertion only, never from unsigned metadata. Nothing is logged.
  */
 export function createPreTokenGenerationHandler(options: PreTokenGenerationOptions) {
+  if (!options.assistedClientId) throw new Error('assistedClientId is required.');
   const clock = options.clock ?? systemClock;
   return async function preTokenGenerationHandler<E extends PreTokenGenerationEvent>(event: E): Promise<E> {
     const raw = event.request.clientMetadata?.waizant_assertion;
-    let claims: StringMap | null = null;
-    if (raw !== undefined && event.triggerSource !== 'TokenGeneration_RefreshTokens') {
-      const payload = verifyAssertion(options.secret, raw, {
+    const assisted = event.callerContext?.clientId === options.assistedClientId;
+    let payload: AssistedAssertion | null = null;
+    if (assisted) {
+      if (event.triggerSource !== 'TokenGeneration_Authentication' || raw === undefined) refuse();
+      payload = verifyAssertion(options.secret, raw, {
         purpose: 'claims',
         username: event.userName,
         now: clock.now(),
       });
-      if (!payload) throw new Error('Assisted session refused.');
-      claims = {
-        act: JSON.stringify({ sub: payload.agentId }),
-        support_ref: payload.sessionRef,
-        ecosystem_id: payload.ecosystemId,
-        assisted_destination: payload.destination,
-        assisted_role: payload.role,
-      };
+      if (!payload) refuse();
+    } else if (raw !== undefined) {
+      refuse();
     }
-    const suppress = claims ? [] : [...ASSISTED_CLAIMS];
+    const common: StringMap | null = payload && {
+      support_ref: payload.sessionRef,
+      ecosystem_id: payload.ecosystemId,
+      assisted_destination: payload.destination,
+      assisted_role: payload.role,
+    };
+    const suppress = payload ? [] : [...ASSISTED_CLAIMS];
     if (isV2(event)) {
+      const claims = payload && { ...common, act: { sub: payload.agentId } };
       const details = event.response.claimsAndScopeOverrideDetails ?? {};
       details.idTokenGeneration = {
         ...details.idTokenGeneration,
@@ -69,6 +84,7 @@ export function createPreTokenGenerationHandler(options: PreTokenGenerationOptio
       };
       event.response.claimsAndScopeOverrideDetails = details;
     } else {
+      const claims = payload && { ...common, act: JSON.stringify({ sub: payload.agentId }) };
       const details = event.response.claimsOverrideDetails ?? {};
       if (claims) details.claimsToAddOrOverride = { ...details.claimsToAddOrOverride, ...claims };
       details.claimsToSuppress = [...(details.claimsToSuppress ?? []), ...suppress];
