@@ -1,6 +1,9 @@
 // CI check: the kit's browser bundles stay within their gzip budgets.
 // The first two are the product's budgets; the third guards the whole flow against growth.
 // The built packages are measured too, as a host's bundler sees them: that is what ships.
+// Last, the Cognito trigger / e-mail Lambda entry, bundled as a deployer would (minified, the AWS
+// SDK left to the Lambda runtime): it must stay small, so cold starts stay short.
+import { build } from 'esbuild';
 import { KIT_BUNDLES, measureKit } from './bundle.mjs';
 
 const KiB = 1024;
@@ -35,6 +38,29 @@ for (const tag of TAGS) {
     console.log(`MISSING ${tag}: the built define entry does not register it once bundled`);
   }
 }
+
+const TRIGGERS_ENTRY = 'packages/server-adapter/dist/aws/triggers.js';
+const TRIGGERS_BUDGET = 50_000;
+const triggers = await build({
+  entryPoints: [TRIGGERS_ENTRY],
+  bundle: true,
+  minify: true,
+  write: false,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  external: ['@aws-sdk/*'],
+  logLevel: 'silent',
+}).catch((error) => {
+  console.error(`${TRIGGERS_ENTRY} could not be bundled (run the build first): ${error.message}`);
+  process.exit(1);
+});
+const triggersMin = triggers.outputFiles[0].contents.length;
+const triggersOk = triggersMin <= TRIGGERS_BUDGET;
+if (!triggersOk) failed++;
+console.log(
+  `${triggersOk ? 'ok  ' : 'OVER'} aws/triggers (Cognito triggers + e-mail Lambda): ${fmt(triggersMin)} B min, budget ${fmt(TRIGGERS_BUDGET)} B min`,
+);
 
 if (failed) {
   console.error(`${failed} size check(s) failed.`);
