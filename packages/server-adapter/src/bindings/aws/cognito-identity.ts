@@ -47,7 +47,7 @@ export interface CognitoIdentityOptions {
   readonly userPoolId: string;
   /**
    * The agents' pool, where the back office signs in. Defaults to `userPoolId` (one pool for
-   * both; README, "Two pools or one" says what that gives up). Only its public keys are read.
+   * both; README, "Topology" says what that gives up). Only its public keys are read.
    */
   readonly agentUserPoolId?: string;
   /** The back office's app client(s) in the agents' pool: the `aud` an agent's ID token must carry. */
