@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { consoleLogger } from '../ports/index.js';
 import { type NodeMountOptions, toNodeListener } from './node-listener.js';
 import { badRequest, type EdgeAnswer, KIT_METHODS, methodNotAllowed } from './respond.js';
 
@@ -40,6 +39,16 @@ function raw(answer: EdgeAnswer): string {
   return `${head.join('\r\n')}\r\n\r\n${answer.body}`;
 }
 
+/**
+ * Writes `answer` and closes the socket once it is flushed (or after 5 s): a socket nobody reads
+ * from any more would never notice the client leaving, and would stay open for good.
+ */
+function answerAndClose(socket: Duplex, answer: EdgeAnswer): void {
+  socket.end(raw(answer), () => socket.destroy());
+  const timer = setTimeout(() => socket.destroy(), 5_000).unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 function clientErrorAnswer(code: string | undefined): EdgeAnswer {
   if (code === 'HPE_HEADER_OVERFLOW')
     return { ...badRequest('The request headers are too large.'), status: 431 };
@@ -55,7 +64,6 @@ function clientErrorAnswer(code: string | undefined): EdgeAnswer {
  * `app.listen(...)`); `createNodeServer` applies it for you.
  */
 export function hardenNodeServer(server: Server, options: NodeServerOptions = {}): Server {
-  const logger = options.logger ?? consoleLogger();
   server.headersTimeout = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
   server.requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? DEFAULTS.keepAliveTimeoutMs;
@@ -66,17 +74,16 @@ export function hardenNodeServer(server: Server, options: NodeServerOptions = {}
         socket.destroy();
         return;
       }
-      socket.end(raw(clientErrorAnswer(error.code)));
+      answerAndClose(socket, clientErrorAnswer(error.code));
     } catch {
       socket.destroy();
     }
-    logger.debug('client error', { code: error.code ?? 'unknown' });
   });
   // Without a 'connect' listener Node drops CONNECT requests unanswered; the kit serves none.
   if (server.listenerCount('connect') === 0) {
     server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
       socket.on('error', () => socket.destroy());
-      socket.end(raw(methodNotAllowed(KIT_METHODS)));
+      answerAndClose(socket, methodNotAllowed(KIT_METHODS));
     });
   }
   return server;
