@@ -14,7 +14,7 @@ import {
   DEMO,
   type EmbeddedSupportServer,
 } from '@waizant/support-server-adapter';
-import { toNodeListener } from '@waizant/support-server-adapter/node';
+import { hardenNodeServer, toNodeListener } from '@waizant/support-server-adapter/node';
 import { build } from 'esbuild';
 import { type PageName, renderPage } from './pages.js';
 
@@ -141,7 +141,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const clock = { now: () => new Date(Date.now() + clockOffsetMs) };
 
   const assetsPromise = bundleBrowserCode();
-  const http: Server = createServer();
+  // The kit's edge settings (timeouts, answers to malformed requests) on the demo's own server.
+  const http: Server = hardenNodeServer(createServer());
   await new Promise<void>((done, fail) => {
     http.once('error', fail);
     http.listen(port, '127.0.0.1', () => done());
@@ -168,7 +169,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const assets = await assetsPromise;
 
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', origin);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      return json(res, 400, { error: 'malformed request target' });
+    }
     if (url.pathname.startsWith('/api/')) {
       req.url = `${url.pathname.slice(4)}${url.search}`;
       api(req, res);

@@ -14,6 +14,9 @@ import type { Identity, Logger } from '../ports/index.js';
 import { type ServiceContext, sha256Hex } from '../services/context.js';
 import { claimIdempotencyKey, storeIdempotentResponse } from '../services/idempotency.js';
 import type { AgentRef, SupportServerServices } from '../services/index.js';
+import { MethodTable } from './allow.js';
+import { invalid, readBody } from './body.js';
+import { errorResponse, json, methodNotAllowed, toResponse } from './respond.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -73,33 +76,6 @@ function handlersFor(s: SupportServerServices): Handlers {
  */
 const NOT_REPLAYABLE: ReadonlySet<RouteName> = new Set(['createHandoff', 'redeemHandoff']);
 
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Resource-Policy': 'same-site',
-};
-
-function json(status: number, body: unknown, extra: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...extra },
-  });
-}
-
-function errorResponse(error: SupportError, extra: Record<string, string> = {}): Response {
-  const headers: Record<string, string> = { ...extra };
-  if (error.details?.retryAfterSeconds !== undefined)
-    headers['Retry-After'] = String(error.details.retryAfterSeconds);
-  if (error.code === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer';
-  return json(error.status, error.toBody(), headers);
-}
-
-function invalid(issues: Array<{ path: string; message: string }>): SupportError {
-  return new SupportError('invalid_input', 'Invalid input.', { issues: issues.slice(0, 20) });
-}
-
 /** Maps zod issues to `{ path, message }` without echoing any submitted value (or unknown key names). */
 function issuesOf(error: z.core.$ZodError, prefix: string): Array<{ path: string; message: string }> {
   return error.issues.map((issue) => ({
@@ -113,37 +89,6 @@ function parsePart(schema: z.ZodMiniType | undefined, value: unknown, prefix: st
   const result = schema.safeParse(value);
   if (!result.success) throw invalid(issuesOf(result.error, prefix));
   return result.data;
-}
-
-async function readBody(req: Request, limit: number): Promise<string> {
-  const tooLarge = () => new SupportError('payload_too_large', `The request body exceeds ${limit} bytes.`);
-  const declared = req.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) throw tooLarge();
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw invalid([{ path: 'body', message: 'the body is not valid UTF-8' }]);
-  }
 }
 
 function parseJson(text: string): unknown {
@@ -169,6 +114,7 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
   const digits = context.limits.codeDigits;
   const openApi = buildOpenApiDocument({ ...options.openApi, codeDigits: digits, jwks: !!identity.jwks });
   const app = new Hono();
+  const methods = new MethodTable();
 
   function corsHeaders(req: Request, origins: ReadonlySet<string>): Record<string, string> {
     const origin = req.headers.get('origin');
@@ -212,7 +158,9 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     const origins = spec.agentAuth ? allowed : redeemAllowed;
     const bodySchema = routeBody(name, digits);
     const handler = handlers[name] as (input: RouteInput<RouteName>) => Promise<unknown>;
+    methods.add(spec.path, spec.method);
     if (spec.method === 'POST') {
+      methods.add(spec.path, 'OPTIONS');
       app.options(
         honoPath(spec.path),
         (c) => new Response(null, { status: 204, headers: corsHeaders(c.req.raw, origins) }),
@@ -295,14 +243,21 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
   }
 
   app.get('/openapi.json', () => json(200, openApi));
+  methods.add('/openapi.json', 'GET');
   if (identity.jwks) {
     const jwks = identity.jwks.bind(identity);
     app.get('/.well-known/jwks.json', async () => json(200, await jwks()));
+    methods.add('/.well-known/jwks.json', 'GET');
   }
   for (const dev of options.devRoutes ?? []) {
     app.get(dev.path, async (c) => json(200, await dev.handler(new URL(c.req.url))));
+    methods.add(dev.path, 'GET');
   }
-  app.notFound(() => errorResponse(new SupportError('not_found', 'No such route.')));
+  app.notFound((c) => {
+    const allow = methods.allowFor(new URL(c.req.url).pathname);
+    if (allow !== null) return toResponse(methodNotAllowed(allow));
+    return errorResponse(new SupportError('not_found', 'No such route.'));
+  });
   app.onError((error) => {
     logger.error('unexpected error', { error: error.name });
     return errorResponse(new SupportError('internal', 'Something went wrong.'));
