@@ -4,6 +4,7 @@ export declare function freePort(): Promise<number>;
 export interface Cluster {
   readonly port: number;
   readonly dir: string;
+  readonly running: boolean;
   url(database?: string): string;
   start(): void;
   stop(mode?: 'fast' | 'immediate' | 'smart'): void;

@@ -55,7 +55,12 @@ export async function startCluster({ bin = PG_BIN, settings = [] } = {}) {
     url(database = 'postgres') {
       return `postgres://postgres@127.0.0.1:${port}/${database}`;
     },
+    get running() {
+      return running;
+    },
+    /** Starts it again after `stop` (a no-op while it runs). */
     start() {
+      if (running) return;
       sh(`${bin}/pg_ctl -D ${dir}/data -o "${options}" -l ${dir}/log -w start > /dev/null`);
       running = true;
     },
