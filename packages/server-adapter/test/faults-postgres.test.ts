@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import pg from 'pg';
 import { SupportError } from '@waizant/support-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -181,6 +182,55 @@ describe.runIf(ownClusterAvailable('faults-postgres.test.ts'))('PostgreSQL stopp
     }
     const ok = await call('POST', `/sessions/${id}/agent-code/verify`, { code: freshCode });
     expect(ok.body.step).toBe('user_code');
+  });
+
+  it('correct codes racing while the database is slow: one 200, the others 409, the session is not locked', async () => {
+    const token = await server.issueAgentToken(ana.id);
+    const call = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+      client.call(http.base, method, path, { token, body });
+    const id = (await call('POST', '/sessions', { flow: 'technical-assistance', userId: admin.id })).body
+      .id as string;
+    await call('POST', `/sessions/${id}/ecosystem`, { ecosystemId: DEMO.ecosystems.perez.id });
+    expect((await call('POST', `/sessions/${id}/agent-code`)).status).toBe(200);
+    const code = await latestCode(server, ana.email);
+
+    // A slow database, made deterministic: another connection holds the code row's lock, so
+    // whichever request reaches the consuming statement waits there.
+    const side = new pg.Client({ connectionString: cluster.url() });
+    await side.connect();
+    const N = 8;
+    let settled = 0;
+    try {
+      await side.query('BEGIN');
+      await side.query('SELECT 1 FROM support_codes WHERE session_id = $1 FOR UPDATE', [id]);
+      const racing = Array.from({ length: N }, () =>
+        call('POST', `/sessions/${id}/agent-code/verify`, { code }).finally(() => settled++),
+      );
+      // Release once every request has either answered or is waiting on a lock.
+      const until = Date.now() + 20_000;
+      for (;;) {
+        // pg_stat_activity is a snapshot per transaction: clear it, the side transaction is open.
+        await side.query('SELECT pg_stat_clear_snapshot()');
+        const { rows } = await side.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        if ((rows[0]!.n > 0 && rows[0]!.n + settled >= N) || Date.now() > until) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await side.query('COMMIT');
+      const results = await Promise.all(racing);
+      const seen: Record<string, number> = {};
+      for (const r of results) {
+        const key = `${r.status} ${r.body.error?.code ?? 'ok'}`;
+        seen[key] = (seen[key] ?? 0) + 1;
+      }
+      expect(seen).toEqual({ '200 ok': 1, '409 wrong_step': N - 1 });
+    } finally {
+      await side.end();
+    }
+    expect(await sessionRow(id)).toMatchObject({ step: 'user_code', code_attempts: 0 });
+    expect(await count(server, 'support_audit', "action = 'session.lock'")).toBe(0);
   });
 
   it('a statement past statement_timeout is upstream_unavailable; a wrong statement stays an internal error', async () => {
