@@ -1,5 +1,13 @@
 export * from './bindings/embedded/index.js';
-export { openPostgresDatabase, postgresDatabase } from './bindings/postgres/database.js';
+export {
+  isConnectionError,
+  type OpenPostgresOptions,
+  openPostgresDatabase,
+  POSTGRES_DEFAULTS,
+  type PostgresDatabaseOptions,
+  postgresDatabase,
+  postgresPoolConfig,
+} from './bindings/postgres/database.js';
 export { sqlCoreDirectory } from './bindings/postgres/directory.js';
 export { createHttpHandler, DEFAULT_BODY_LIMIT_BYTES, type HttpOptions } from './http/app.js';
 export {

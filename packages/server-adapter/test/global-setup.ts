@@ -6,9 +6,9 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { pgliteDatabase } from '../src/bindings/embedded/pglite.js';
 import { seedDemoData } from '../src/bindings/embedded/seed.js';
-import { postgresDatabase } from '../src/bindings/postgres/database.js';
 import { CORE_DIRECTORY_MIGRATIONS, runMigrations, SUPPORT_MIGRATIONS } from '../src/migrations/index.js';
 import type { SqlDatabase } from '../src/ports/index.js';
+import { plainPostgres } from './support/plain-postgres.js';
 
 export const PG_TEMPLATE = 'waizant_support_template';
 
@@ -39,7 +39,9 @@ export default async function setup(project: TestProject) {
     await admin.query(`CREATE DATABASE ${PG_TEMPLATE}`);
     const templateUrl = new URL(url);
     templateUrl.pathname = `/${PG_TEMPLATE}`;
-    const db = postgresDatabase(new pg.Pool({ connectionString: templateUrl.toString(), max: 1 }));
+    const client = new pg.Client({ connectionString: templateUrl.toString() });
+    await client.connect();
+    const db = plainPostgres(client);
     await prepare(db);
     await db.close();
     await admin.end();

@@ -9,8 +9,9 @@ import {
   type SupportSessionView,
   selectableEcosystems,
 } from '@waizant/support-core';
-import type { Notification } from '../ports/index.js';
+import type { SqlExecutor } from '../ports/index.js';
 import { audit } from './audit.js';
+import { composeCodeMessage } from './code-message.js';
 import { addSeconds, codeHash, drawCode, hashesEqual, type ServiceContext } from './context.js';
 import { hitRateLimit } from './rate-limits.js';
 import {
@@ -23,6 +24,8 @@ import {
   sessionIdentity,
   viewOf,
 } from './sessions.js';
+
+export { type CodeMessageInput, composeCodeMessage } from './code-message.js';
 
 const HOUR = 3600;
 
@@ -193,13 +196,24 @@ interface LatestCode {
   revoked_at: Date | string | null;
 }
 
+type Decision =
+  | { kind: 'ok'; row: SessionRow }
+  | { kind: 'invalid'; attemptsLeft: number }
+  | { kind: 'locked' }
+  | { kind: 'refused' };
+
+/** Rolls the verify transaction back when the consuming statement matched nothing. */
+class NotConsumed extends Error {}
+
 /**
- * Verifies the code of the current step:
+ * Verifies the code of the current step, in one transaction:
  * 1. one statement reserves an attempt (attempts < max, right step, alive, live unexpired code)
- *    and returns the stored HMAC;
+ *    and returns the stored HMAC; its UPDATE holds the session row until the attempt is decided;
  * 2. the HMAC of the submitted code is compared with `timingSafeEqual`;
  * 3. on a match one statement consumes the code and advances the step; on a mismatch the
  *    attempt stays counted, and the last allowed one locks the session.
+ * Concurrent verifies of one session thus queue on its row: none decides while another's
+ * attempt is still open (which once let correct codes racing on a slow database lock it).
  */
 export async function verifyCode(
   ctx: ServiceContext,
@@ -212,31 +226,28 @@ export async function verifyCode(
   const action = `code.verify.${purpose}`;
   const { limits } = ctx;
   const at = instant(ctx);
-  const reserved = await ctx.db.query<ReservedAttempt>(
-    `WITH c AS (
-       SELECT id, code_hash FROM support_codes
-       WHERE session_id = $1 AND agent_id = $2 AND purpose = $4
-         AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > $5
-     ),
-     s AS (
-       UPDATE support_sessions SET code_attempts = code_attempts + 1, last_activity_at = $5
-       WHERE id = $1 AND agent_id = $2 AND step = $3 AND code_attempts < $7
-         AND ${aliveSql('$5', '$6')} AND EXISTS (SELECT 1 FROM c)
-       RETURNING code_attempts, session_ref, flow
-     )
-     SELECT s.code_attempts, s.session_ref, s.flow, c.id AS code_id, c.code_hash FROM s CROSS JOIN c`,
-    [sessionId, agent.agentId, step, purpose, at.nowIso, at.cutoffIso, limits.codeMaxAttempts],
-  );
-  const attempt = reserved.rows[0];
-  if (!attempt) throw await refuseVerify(ctx, agent, sessionId, purpose, action);
-
-  const expected = codeHash(ctx.keys, sessionId, purpose, submitted);
-  if (hashesEqual(expected, attempt.code_hash)) {
-    const next = nextStep(attempt.flow, step);
-    const row = await ctx.db
-      .transaction(async (tx) => {
-        const { rows } = await tx.query<SessionRow>(
-          `WITH c AS (
+  const decide = async (tx: SqlExecutor): Promise<Decision> => {
+    const reserved = await tx.query<ReservedAttempt>(
+      `WITH c AS (
+         SELECT id, code_hash FROM support_codes
+         WHERE session_id = $1 AND agent_id = $2 AND purpose = $4
+           AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > $5
+       ),
+       s AS (
+         UPDATE support_sessions SET code_attempts = code_attempts + 1, last_activity_at = $5
+         WHERE id = $1 AND agent_id = $2 AND step = $3 AND code_attempts < $7
+           AND ${aliveSql('$5', '$6')} AND EXISTS (SELECT 1 FROM c)
+         RETURNING code_attempts, session_ref, flow
+       )
+       SELECT s.code_attempts, s.session_ref, s.flow, c.id AS code_id, c.code_hash FROM s CROSS JOIN c`,
+      [sessionId, agent.agentId, step, purpose, at.nowIso, at.cutoffIso, limits.codeMaxAttempts],
+    );
+    const attempt = reserved.rows[0];
+    if (!attempt) return { kind: 'refused' };
+    const expected = codeHash(ctx.keys, sessionId, purpose, submitted);
+    if (hashesEqual(expected, attempt.code_hash)) {
+      const { rows } = await tx.query<SessionRow>(
+        `WITH c AS (
            UPDATE support_codes SET consumed_at = $4
            WHERE id = $5 AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > $4
            RETURNING session_id
@@ -246,63 +257,91 @@ export async function verifyCode(
          WHERE id = $1 AND agent_id = $2 AND step = $3 AND id IN (SELECT session_id FROM c)
            AND ${aliveSql('$4', '$7')}
          RETURNING *`,
-          [sessionId, agent.agentId, step, at.nowIso, attempt.code_id, next, at.cutoffIso],
-        );
-        const advanced = rows[0];
-        if (!advanced) throw new SupportError('code_invalid', 'The code is no longer valid.');
-        await audit(ctx, tx, {
-          agentId: agent.agentId,
-          sessionRef: advanced.session_ref,
-          action,
-          outcome: 'ok',
-          detail: { step: advanced.step },
-        });
-        return advanced;
-      })
-      .catch(async (error: unknown) => {
-        if (error instanceof SupportError) throw await refuseVerify(ctx, agent, sessionId, purpose, action);
-        throw error;
+        [
+          sessionId,
+          agent.agentId,
+          step,
+          at.nowIso,
+          attempt.code_id,
+          nextStep(attempt.flow, step),
+          at.cutoffIso,
+        ],
+      );
+      const advanced = rows[0];
+      if (!advanced) throw new NotConsumed();
+      await audit(ctx, tx, {
+        agentId: agent.agentId,
+        sessionRef: advanced.session_ref,
+        action,
+        outcome: 'ok',
+        detail: { step: advanced.step },
       });
-    ctx.logger.info('verification code accepted', { agentId: agent.agentId, purpose });
-    return viewOf(ctx, row);
+      return { kind: 'ok', row: advanced };
+    }
+    const attemptsLeft = Math.max(0, limits.codeMaxAttempts - attempt.code_attempts);
+    if (attemptsLeft > 0) {
+      await audit(ctx, tx, {
+        agentId: agent.agentId,
+        sessionRef: attempt.session_ref,
+        action,
+        outcome: 'refused',
+        detail: { error: 'code_invalid', attemptsLeft },
+      });
+      return { kind: 'invalid', attemptsLeft };
+    }
+    await lockSession(ctx, tx, agent, sessionId, step);
+    return { kind: 'locked' };
+  };
+  const decision = await ctx.db.transaction(decide).catch((error: unknown): Decision => {
+    if (error instanceof NotConsumed) return { kind: 'refused' };
+    throw error;
+  });
+  switch (decision.kind) {
+    case 'ok':
+      ctx.logger.info('verification code accepted', { agentId: agent.agentId, purpose });
+      return viewOf(ctx, decision.row);
+    case 'invalid':
+      ctx.logger.info('wrong verification code', {
+        agentId: agent.agentId,
+        purpose,
+        attemptsLeft: decision.attemptsLeft,
+      });
+      throw new SupportError('code_invalid', 'The code is not correct.', {
+        attemptsLeft: decision.attemptsLeft,
+      });
+    case 'locked':
+      ctx.logger.warn('support session locked after wrong codes', { agentId: agent.agentId });
+      throw new SupportError('code_locked', 'Too many wrong codes; the support session is locked.');
+    default:
+      throw await refuseVerify(ctx, agent, sessionId, purpose, action);
   }
-
-  const attemptsLeft = Math.max(0, limits.codeMaxAttempts - attempt.code_attempts);
-  if (attemptsLeft > 0) {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: attempt.session_ref,
-      action,
-      outcome: 'refused',
-      detail: { error: 'code_invalid', attemptsLeft },
-    });
-    ctx.logger.info('wrong verification code', { agentId: agent.agentId, purpose, attemptsLeft });
-    throw new SupportError('code_invalid', 'The code is not correct.', { attemptsLeft });
-  }
-  await lockSession(ctx, agent, sessionId, step);
-  throw new SupportError('code_locked', 'Too many wrong codes; the support session is locked.');
 }
 
-async function lockSession(ctx: ServiceContext, agent: AgentRef, sessionId: string, step: string) {
+/** Locks the session (all attempts used) and revokes its secrets; false when it was not at `step`. */
+async function lockSession(
+  ctx: ServiceContext,
+  tx: SqlExecutor,
+  agent: AgentRef,
+  sessionId: string,
+  step: string,
+): Promise<boolean> {
   const at = instant(ctx);
-  await ctx.db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ session_ref: string }>(
-      `UPDATE support_sessions SET step = 'locked', closed_at = $4
-       WHERE id = $1 AND agent_id = $2 AND step = $3 AND code_attempts >= $5 RETURNING session_ref`,
-      [sessionId, agent.agentId, step, at.nowIso, ctx.limits.codeMaxAttempts],
-    );
-    const locked = rows[0];
-    if (!locked) return;
-    await revokeSessionSecrets(tx, sessionId, at.nowIso);
-    await audit(ctx, tx, {
-      agentId: agent.agentId,
-      sessionRef: locked.session_ref,
-      action: 'session.lock',
-      outcome: 'ok',
-      detail: { step },
-    });
+  const { rows } = await tx.query<{ session_ref: string }>(
+    `UPDATE support_sessions SET step = 'locked', closed_at = $4
+     WHERE id = $1 AND agent_id = $2 AND step = $3 AND code_attempts >= $5 RETURNING session_ref`,
+    [sessionId, agent.agentId, step, at.nowIso, ctx.limits.codeMaxAttempts],
+  );
+  const locked = rows[0];
+  if (!locked) return false;
+  await revokeSessionSecrets(tx, sessionId, at.nowIso);
+  await audit(ctx, tx, {
+    agentId: agent.agentId,
+    sessionRef: locked.session_ref,
+    action: 'session.lock',
+    outcome: 'ok',
+    detail: { step },
   });
-  ctx.logger.warn('support session locked after wrong codes', { agentId: agent.agentId });
+  return true;
 }
 
 /** No attempt could be reserved: say why (session state first, then the code's state). */
@@ -324,7 +363,9 @@ async function refuseVerify(
   if (!row) return refuse(ctx, agent, sessionId, action, [step]);
   let error: SupportError;
   if (row.code_attempts >= ctx.limits.codeMaxAttempts) {
-    await lockSession(ctx, agent, sessionId, step);
+    // Only sessions whose last wrong attempt was counted before this transactional verify existed.
+    if (await ctx.db.transaction((tx) => lockSession(ctx, tx, agent, sessionId, step)))
+      ctx.logger.warn('support session locked after wrong codes', { agentId: agent.agentId });
     error = new SupportError('code_locked', 'Too many wrong codes; the support session is locked.');
   } else {
     const latest = await ctx.db.query<LatestCode>(
@@ -349,56 +390,4 @@ async function refuseVerify(
     detail: { error: error.code },
   });
   return error;
-}
-
-export interface CodeMessageInput {
-  readonly issueId: string;
-  readonly purpose: CodePurpose;
-  readonly to: string;
-  readonly code: string;
-  readonly agentName: string;
-  readonly userName: string;
-  readonly ecosystemNames: readonly string[];
-  readonly ttlMinutes: number;
-}
-
-/**
- * The e-mail with a code. It names the agent and the ecosystem and says why the reader gets
- * it. The user's e-mail asks them to read the code to the agent, so it must not say "never share".
- */
-export function composeCodeMessage(input: CodeMessageInput): Notification {
-  const ecosystems = input.ecosystemNames.length > 0 ? input.ecosystemNames.join(', ') : '—';
-  if (input.purpose === 'agent') {
-    return {
-      issueId: input.issueId,
-      kind: 'agent_code',
-      to: input.to,
-      subject: `Waizant support: your internal verification code`,
-      text: [
-        `Hello ${input.agentName},`,
-        '',
-        `You started a support session for ${input.userName} (ecosystem: ${ecosystems}).`,
-        `Your internal verification code is: ${input.code}`,
-        '',
-        `It expires in ${input.ttlMinutes} minutes. Enter it in the back office to continue.`,
-        'If you did not start this support session, tell your security team.',
-      ].join('\n'),
-    };
-  }
-  return {
-    issueId: input.issueId,
-    kind: 'user_code',
-    to: input.to,
-    subject: `Waizant support: your verification code for ${input.agentName}`,
-    text: [
-      `Hello ${input.userName},`,
-      '',
-      `${input.agentName}, from Waizant support, is helping you with your ecosystem ${ecosystems}`,
-      'and needs to confirm that they are talking to you.',
-      `Your verification code is: ${input.code}`,
-      '',
-      `Read this code to ${input.agentName} when they ask for it. It expires in ${input.ttlMinutes} minutes.`,
-      'If you are not talking to Waizant support right now, ignore this e-mail.',
-    ].join('\n'),
-  };
 }
