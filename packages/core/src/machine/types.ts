@@ -1,5 +1,6 @@
 import type {
   CreateSessionRequest,
+  IneligibleReason,
   Handoff,
   HandoffState,
   HandoffStatus,
@@ -52,6 +53,8 @@ export interface FlowError {
   readonly message: string;
   readonly attemptsLeft?: number;
   readonly retryAfterSeconds?: number;
+  /** With `user_ineligible`: why the user can no longer be assisted. */
+  readonly ineligibleReason?: IneligibleReason;
 }
 
 export interface SupportContext {
