@@ -254,11 +254,13 @@ describe('Ecosystem Admin, headless', () => {
     expect(server.calls.filter((call) => call === 'sendCode:agent')).toHaveLength(1);
   });
 
-  it('a 429 keeps the server\'s retryAfterSeconds in the error, for the element to say how long to wait', async () => {
+  it("a 429 keeps the server's retryAfterSeconds in the error, for the element to say how long to wait", async () => {
     const { server, flow } = setup('ecosystem-admin');
     await lookupAndStart(flow);
     server.services.sendCode = async () => {
-      throw new SupportError('rate_limited', 'Too many requests; try again later.', { retryAfterSeconds: 2940 });
+      throw new SupportError('rate_limited', 'Too many requests; try again later.', {
+        retryAfterSeconds: 2940,
+      });
     };
     flow.sendCode();
     const limited = await settle(flow);

@@ -113,7 +113,7 @@ describe('limits', () => {
     });
   });
 
-  it('gives one agent a share of a user\'s code sends below the per-user cap (docs/limits.md)', () => {
+  it("gives one agent a share of a user's code sends below the per-user cap (docs/limits.md)", () => {
     expect(DEFAULT_LIMITS).toMatchObject({
       codeSendsPerSessionPerHour: 8,
       codeSendsPerAgentUserPerHour: 6,

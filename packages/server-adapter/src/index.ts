@@ -21,5 +21,5 @@ export {
   type SupportServerBindings,
   type SupportServerOptions,
 } from './server.js';
-export { composeCodeMessage } from './services/codes.js';
+export { composeCodeMessage } from './services/code-message.js';
 export type { AgentRef, SupportServerServices } from './services/index.js';

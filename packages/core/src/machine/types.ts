@@ -1,9 +1,9 @@
 import type {
   CreateSessionRequest,
-  IneligibleReason,
   Handoff,
   HandoffState,
   HandoffStatus,
+  IneligibleReason,
   LookupRequest,
   LookupResponse,
   ProcessDetail,

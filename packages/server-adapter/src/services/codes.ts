@@ -9,10 +9,11 @@ import {
   type SupportSessionView,
   selectableEcosystems,
 } from '@waizant/support-core';
-import type { Notification } from '../ports/index.js';
+import { ensureAccess } from './access.js';
 import { audit } from './audit.js';
+import { composeCodeMessage } from './code-message.js';
 import { addSeconds, codeHash, drawCode, hashesEqual, type ServiceContext } from './context.js';
-import { hitRateLimit } from './rate-limits.js';
+import { hitCodeSendLimits, RateLimitedError } from './rate-limits.js';
 import {
   type AgentRef,
   aliveSql,
@@ -23,8 +24,6 @@ import {
   sessionIdentity,
   viewOf,
 } from './sessions.js';
-
-const HOUR = 3600;
 
 /**
  * Sends (or resends) the code of the current step. In one transaction: the session's resend
@@ -43,6 +42,7 @@ export async function sendCode(
   const action = `code.send.${purpose}`;
   const fixed = await sessionIdentity(ctx, agent, sessionId);
   if (!fixed) throw await refuse(ctx, agent, sessionId, action, [step]);
+  await ensureAccess(ctx, agent, sessionId, action, fixed, [step]);
   const { limits } = ctx;
   const at = instant(ctx);
   const cooldownCutoff = addSeconds(at.now, -limits.resendCooldownSeconds).toISOString();
@@ -73,14 +73,12 @@ export async function sendCode(
         );
         return { blocked: current.rows[0] ?? null };
       }
-      await hitRateLimit(
-        ctx,
-        tx,
-        `code-send:session:${row.session_ref}`,
-        HOUR,
-        limits.codeSendsPerSessionPerHour,
-      );
-      await hitRateLimit(ctx, tx, `code-send:user:${row.user_id}`, HOUR, limits.codeSendsPerUserPerHour);
+      await hitCodeSendLimits(ctx, tx, {
+        sessionRef: row.session_ref,
+        agentId: agent.agentId,
+        userId: row.user_id,
+        purpose,
+      });
 
       const code = drawCode(limits.codeDigits);
       const to = purpose === 'agent' ? agentRecord.email : user.email;
@@ -141,7 +139,8 @@ export async function sendCode(
         sessionRef: fixed.session_ref,
         action,
         outcome: error.code === 'upstream_unavailable' ? 'failed' : 'refused',
-        detail: { error: error.code },
+        // Which limit tripped (its kind only: bucket keys name people and sessions).
+        detail: { error: error.code, ...(error instanceof RateLimitedError ? { bucket: error.bucket } : {}) },
       });
       if (error.code === 'upstream_unavailable') {
         ctx.logger.warn('code notification failed', { agentId: agent.agentId, purpose });
@@ -210,6 +209,10 @@ export async function verifyCode(
 ): Promise<SupportSessionView> {
   const step = CODE_STEP[purpose];
   const action = `code.verify.${purpose}`;
+  const fixed = await sessionIdentity(ctx, agent, sessionId);
+  if (!fixed) throw await refuse(ctx, agent, sessionId, action, [step]);
+  // Before the attempt is reserved: an ineligible user's session closes without spending one.
+  await ensureAccess(ctx, agent, sessionId, action, fixed, [step]);
   const { limits } = ctx;
   const at = instant(ctx);
   const reserved = await ctx.db.query<ReservedAttempt>(
@@ -349,56 +352,4 @@ async function refuseVerify(
     detail: { error: error.code },
   });
   return error;
-}
-
-export interface CodeMessageInput {
-  readonly issueId: string;
-  readonly purpose: CodePurpose;
-  readonly to: string;
-  readonly code: string;
-  readonly agentName: string;
-  readonly userName: string;
-  readonly ecosystemNames: readonly string[];
-  readonly ttlMinutes: number;
-}
-
-/**
- * The e-mail with a code. It names the agent and the ecosystem and says why the reader gets
- * it. The user's e-mail asks them to read the code to the agent, so it must not say "never share".
- */
-export function composeCodeMessage(input: CodeMessageInput): Notification {
-  const ecosystems = input.ecosystemNames.length > 0 ? input.ecosystemNames.join(', ') : '—';
-  if (input.purpose === 'agent') {
-    return {
-      issueId: input.issueId,
-      kind: 'agent_code',
-      to: input.to,
-      subject: `Waizant support: your internal verification code`,
-      text: [
-        `Hello ${input.agentName},`,
-        '',
-        `You started a support session for ${input.userName} (ecosystem: ${ecosystems}).`,
-        `Your internal verification code is: ${input.code}`,
-        '',
-        `It expires in ${input.ttlMinutes} minutes. Enter it in the back office to continue.`,
-        'If you did not start this support session, tell your security team.',
-      ].join('\n'),
-    };
-  }
-  return {
-    issueId: input.issueId,
-    kind: 'user_code',
-    to: input.to,
-    subject: `Waizant support: your verification code for ${input.agentName}`,
-    text: [
-      `Hello ${input.userName},`,
-      '',
-      `${input.agentName}, from Waizant support, is helping you with your ecosystem ${ecosystems}`,
-      'and needs to confirm that they are talking to you.',
-      `Your verification code is: ${input.code}`,
-      '',
-      `Read this code to ${input.agentName} when they ask for it. It expires in ${input.ttlMinutes} minutes.`,
-      'If you are not talking to Waizant support right now, ignore this e-mail.',
-    ].join('\n'),
-  };
 }
