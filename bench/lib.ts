@@ -28,6 +28,8 @@ export { DEMO };
 export const BENCH_LIMITS = {
   lookupsPerAgentPerMinute: 1000,
   codeSendsPerUserPerHour: 100,
+  codeSendsPerAgentUserPerHour: 99,
+  codeSendsPerAgentPerHour: 10_000,
   codeSendsPerSessionPerHour: 100,
 } as const;
 export const HMAC_KEY = 'bench-hmac-key-0123456789-abcdefghijklmnopq';

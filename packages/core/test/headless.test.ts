@@ -253,4 +253,57 @@ describe('Ecosystem Admin, headless', () => {
     expect((await settle(flow)).codePhase).toBe('awaiting');
     expect(server.calls.filter((call) => call === 'sendCode:agent')).toHaveLength(1);
   });
+
+  it("a 429 keeps the server's retryAfterSeconds in the error, for the element to say how long to wait", async () => {
+    const { server, flow } = setup('ecosystem-admin');
+    await lookupAndStart(flow);
+    server.services.sendCode = async () => {
+      throw new SupportError('rate_limited', 'Too many requests; try again later.', {
+        retryAfterSeconds: 2940,
+      });
+    };
+    flow.sendCode();
+    const limited = await settle(flow);
+    expect(limited.view).toBe('userCode');
+    expect(limited.error).toMatchObject({ code: 'rate_limited', retryAfterSeconds: 2940 });
+  });
+});
+
+describe('a session closed because the user became ineligible', () => {
+  it('a command refused with user_ineligible ends in the ineligible view with its reason', async () => {
+    const { server, flow } = setup('technical-assistance');
+    await lookupAndStart(flow);
+    flow.selectEcosystem(IDS.ecoAdmin);
+    await settle(flow);
+    server.services.sendCode = async () => {
+      throw new SupportError('user_ineligible', 'The user can no longer be assisted.', {
+        ineligibleReason: 'account_disabled',
+      });
+    };
+    flow.sendCode();
+    const closed = await settle(flow);
+    expect(closed.view).toBe('ineligible');
+    expect(closed.done).toBe(true);
+    expect(closed.error).toMatchObject({ code: 'user_ineligible', ineligibleReason: 'account_disabled' });
+  });
+
+  it('a session the server shows as ineligible (e.g. on resync) ends in the same view', async () => {
+    const { server, flow } = setup('technical-assistance');
+    await lookupAndStart(flow);
+    const session = flow.state.session;
+    if (!session) throw new Error('no session');
+    server.services.selectEcosystem = async () => {
+      throw new SupportError('wrong_step', 'moved');
+    };
+    server.services.getSession = async () => ({
+      ...session,
+      step: 'ineligible',
+      ineligibleReason: 'membership_removed',
+      closedAt: session.serverTime,
+    });
+    flow.selectEcosystem(IDS.ecoAdmin);
+    const closed = await settle(flow);
+    expect(closed.view).toBe('ineligible');
+    expect(closed.error).toMatchObject({ code: 'user_ineligible', ineligibleReason: 'membership_removed' });
+  });
 });

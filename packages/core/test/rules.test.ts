@@ -113,6 +113,16 @@ describe('limits', () => {
     });
   });
 
+  it("gives one agent a share of a user's code sends below the per-user cap (docs/limits.md)", () => {
+    expect(DEFAULT_LIMITS).toMatchObject({
+      codeSendsPerSessionPerHour: 8,
+      codeSendsPerAgentUserPerHour: 6,
+      codeSendsPerUserPerHour: 20,
+      codeSendsPerAgentPerHour: 60,
+    });
+    expect(DEFAULT_LIMITS.codeSendsPerAgentUserPerHour).toBeLessThan(DEFAULT_LIMITS.codeSendsPerUserPerHour);
+  });
+
   it('accepts a stricter configuration', () => {
     expect(resolveLimits({ idleTimeoutSeconds: 600, codeTtlSeconds: 300 }).idleTimeoutSeconds).toBe(600);
   });
@@ -125,6 +135,9 @@ describe('limits', () => {
     [{ idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 900 }, 'absoluteTimeoutSeconds'],
     [{ idleWarningSeconds: 900 }, 'idleWarningSeconds'],
     [{ codeTtlSeconds: 60, resendCooldownSeconds: 60 }, 'resendCooldownSeconds'],
+    [{ codeSendsPerAgentUserPerHour: 20, codeSendsPerUserPerHour: 20 }, 'codeSendsPerAgentUserPerHour'],
+    [{ codeSendsPerAgentUserPerHour: 3, maxResends: 3 }, 'codeSendsPerAgentUserPerHour'],
+    [{ codeSendsPerUserPerHour: 1 }, 'codeSendsPerUserPerHour'],
     [{ unknownLimit: 1 } as never, 'unknownLimit'],
   ])('refuses %j naming the field', (input, field) => {
     expect(() => resolveLimits(input)).toThrow(new RegExp(field));

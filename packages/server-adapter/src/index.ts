@@ -29,5 +29,5 @@ export {
   type SupportServerBindings,
   type SupportServerOptions,
 } from './server.js';
-export { composeCodeMessage } from './services/codes.js';
+export { composeCodeMessage } from './services/code-message.js';
 export type { AgentRef, SupportServerServices } from './services/index.js';

@@ -224,6 +224,7 @@ export async function createEmbeddedSupportServer(
     const identity = await createLocalIdentity({
       directory,
       clock,
+      accounts: database,
       ...(options.identity?.privateJwk ? { privateJwk: options.identity.privateJwk } : {}),
       ...(options.identity?.issuer ? { issuer: options.identity.issuer } : {}),
     });

@@ -38,6 +38,8 @@ export const IneligibleReason = z.enum([
   'account_locked',
   'no_ecosystems',
   'not_a_successor',
+  /** Only once a session is open: the user no longer holds the selected ecosystem (with the same role). */
+  'membership_removed',
 ]);
 export type IneligibleReason = z.infer<typeof IneligibleReason>;
 
@@ -74,7 +76,8 @@ export type LookupResponse = z.infer<typeof LookupResponse>;
 
 /**
  * The step the server stores for a support session. Commands move it with one atomic
- * conditional statement; `cancelled`, `expired`, `locked` and `completed` are closed.
+ * conditional statement; `cancelled`, `expired`, `locked`, `completed` and `ineligible` (the
+ * user stopped being assistable mid-session) are closed.
  */
 export const SessionStep = z.enum([
   'select_ecosystem',
@@ -85,6 +88,7 @@ export const SessionStep = z.enum([
   'expired',
   'locked',
   'completed',
+  'ineligible',
 ]);
 export type SessionStep = z.infer<typeof SessionStep>;
 
@@ -123,6 +127,8 @@ export const SupportSessionView = doc(
     warnAt: Timestamp,
     absoluteExpiresAt: Timestamp,
     closedAt: z.nullable(Timestamp),
+    /** Why the session closed as `ineligible` (absent or null otherwise). */
+    ineligibleReason: z.optional(z.nullable(IneligibleReason)),
     /** The server's clock when it answered, so clients can correct their own clock's skew. */
     serverTime: Timestamp,
   }),

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { IneligibleReason } from './api.js';
 import { doc } from './primitives.js';
 import { ERROR_CODES } from './support-error.js';
 
@@ -11,6 +12,8 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const ErrorDetails = z.strictObject({
   attemptsLeft: z.optional(z.int().check(z.gte(0))),
   retryAfterSeconds: z.optional(z.int().check(z.gte(0))),
+  /** With `user_ineligible`: why the user can no longer be assisted. */
+  ineligibleReason: z.optional(IneligibleReason),
   issues: z.optional(
     z
       .array(

@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'handoff_invalid',
   'session_expired',
   'session_closed',
+  'user_ineligible',
   'rate_limited',
   'upstream_unavailable',
   'internal',
@@ -50,6 +51,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   handoff_invalid: 401,
   session_expired: 410,
   session_closed: 410,
+  // The session was closed because the user (or their membership) stopped being assistable.
+  user_ineligible: 410,
   rate_limited: 429,
   upstream_unavailable: 503,
   internal: 500,
@@ -60,6 +63,7 @@ export const TERMINAL_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'session_expired',
   'session_closed',
   'code_locked',
+  'user_ineligible',
 ]);
 
 /** The typed error both the client and the server throw; it serialises to `ApiErrorBody`. */

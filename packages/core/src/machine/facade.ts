@@ -33,7 +33,9 @@ export type SupportView =
   | 'cancelled'
   | 'lockedOut'
   | 'failed'
-  | 'completed';
+  | 'completed'
+  /** Final: the server closed the session because the user (or their membership) is no longer assistable. */
+  | 'ineligible';
 
 export type SupportCommand =
   | 'submitEmail'
@@ -202,9 +204,11 @@ function path(dotted: string): Parameters<Snapshot['matches']>[0] {
 function project(snapshot: Snapshot, coveredView: SupportView): SupportFlowState {
   const { context } = snapshot;
   const cancelOpen = snapshot.matches(path('session.flow.cancelling'));
-  const view = cancelOpen
+  const matched = cancelOpen
     ? coveredView
     : (VIEW_BY_STATE.find(([state]) => snapshot.matches(path(state)))?.[1] ?? 'loading');
+  const view: SupportView =
+    matched === 'failed' && context.error?.code === 'user_ineligible' ? 'ineligible' : matched;
   const allowed = new Set<SupportCommand>();
   for (const [command, event] of PROBES) if (snapshot.can(event)) allowed.add(command);
   const session = context.session;

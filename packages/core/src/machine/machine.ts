@@ -67,6 +67,7 @@ function toFlowError(error: unknown): FlowError {
       ...(error.details?.retryAfterSeconds !== undefined
         ? { retryAfterSeconds: error.details.retryAfterSeconds }
         : {}),
+      ...(error.details?.ineligibleReason ? { ineligibleReason: error.details.ineligibleReason } : {}),
     };
   }
   return { code: 'upstream_unavailable', message: 'The support service could not be reached.' };
@@ -184,8 +185,13 @@ export const supportMachine = setup({
     sessionClosedAsCancelled: ({ context }) => context.session?.step === 'cancelled',
     sessionClosedAsLocked: ({ context }) => context.session?.step === 'locked',
     sessionClosedAsCompleted: ({ context }) => context.session?.step === 'completed',
+    sessionClosedAsIneligible: ({ context }) => context.session?.step === 'ineligible',
     errorIsExpiry: ({ event }) => errorCodeOf((event as { error?: unknown }).error) === 'session_expired',
-    errorIsClosed: ({ event }) => errorCodeOf((event as { error?: unknown }).error) === 'session_closed',
+    // A session closed for an ineligible user ends in `failed` too; the facade shows it as its own view.
+    errorIsClosed: ({ event }) => {
+      const code = errorCodeOf((event as { error?: unknown }).error);
+      return code === 'session_closed' || code === 'user_ineligible';
+    },
     errorIsLocked: ({ event }) => errorCodeOf((event as { error?: unknown }).error) === 'code_locked',
     errorIsWrongStep: ({ event }) => errorCodeOf((event as { error?: unknown }).error) === 'wrong_step',
   },
@@ -318,6 +324,19 @@ export const supportMachine = setup({
                 { guard: 'sessionClosedAsCancelled', target: '#support.cancelled' },
                 { guard: 'sessionClosedAsLocked', target: '#support.lockedOut' },
                 { guard: 'sessionClosedAsCompleted', target: '#support.completed' },
+                {
+                  guard: 'sessionClosedAsIneligible',
+                  target: '#support.failed',
+                  actions: assign({
+                    error: ({ context }) => ({
+                      code: 'user_ineligible' as const,
+                      message: 'The user can no longer be assisted.',
+                      ...(context.session?.ineligibleReason
+                        ? { ineligibleReason: context.session.ineligibleReason }
+                        : {}),
+                    }),
+                  }),
+                },
                 { guard: 'atSelectEcosystem', target: 'steps.ecosystem' },
                 { guard: 'atAgentCode', target: 'steps.agentCode' },
                 { guard: 'atUserCode', target: 'steps.userCode' },

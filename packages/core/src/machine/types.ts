@@ -3,6 +3,7 @@ import type {
   Handoff,
   HandoffState,
   HandoffStatus,
+  IneligibleReason,
   LookupRequest,
   LookupResponse,
   ProcessDetail,
@@ -52,6 +53,8 @@ export interface FlowError {
   readonly message: string;
   readonly attemptsLeft?: number;
   readonly retryAfterSeconds?: number;
+  /** With `user_ineligible`: why the user can no longer be assisted. */
+  readonly ineligibleReason?: IneligibleReason;
 }
 
 export interface SupportContext {

@@ -14,6 +14,7 @@ export const CLOSED_STEPS: ReadonlySet<SessionStep> = new Set([
   'expired',
   'locked',
   'completed',
+  'ineligible',
 ]);
 
 export function isClosedStep(step: SessionStep): boolean {

@@ -24,8 +24,14 @@ export const SupportLimits = z
     idleWarningSeconds: bounded(10, 600, 60),
     absoluteTimeoutSeconds: bounded(300, 86_400, 3600),
     lookupsPerAgentPerMinute: bounded(1, 1000, 30),
+    /** Codes of both kinds sent in one support session. */
     codeSendsPerSessionPerHour: bounded(1, 100, 8),
-    codeSendsPerUserPerHour: bounded(1, 100, 10),
+    /** Codes one agent sends to one user: below the per-user cap, so one agent cannot use it all up. */
+    codeSendsPerAgentUserPerHour: bounded(1, 100, 6),
+    /** Codes all agents together send to one user: bounds the mail a user can be flooded with. */
+    codeSendsPerUserPerHour: bounded(2, 200, 20),
+    /** Codes of both kinds one agent sends to anyone: bounds what one stolen agent token can send. */
+    codeSendsPerAgentPerHour: bounded(1, 10_000, 60),
   })
   .check(
     z.superRefine((limits, ctx) => {
@@ -41,6 +47,22 @@ export const SupportLimits = z
           code: 'custom',
           path: ['idleWarningSeconds'],
           message: 'must be below idleTimeoutSeconds',
+        });
+      }
+      // docs/limits.md: one agent's share of a user's codes must leave room for the other agents…
+      if (limits.codeSendsPerAgentUserPerHour >= limits.codeSendsPerUserPerHour) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['codeSendsPerAgentUserPerHour'],
+          message: 'must be below codeSendsPerUserPerHour',
+        });
+      }
+      // …and still allow the first code and every resend of one step.
+      if (limits.codeSendsPerAgentUserPerHour < limits.maxResends + 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['codeSendsPerAgentUserPerHour'],
+          message: 'must allow at least maxResends + 1 sends',
         });
       }
       if (limits.resendCooldownSeconds >= limits.codeTtlSeconds) {

@@ -39,6 +39,21 @@ export function formatDuration(ms: number): string {
   return `${minutes}:${String(seconds).padStart(2, '0')}`;
 }
 
+/**
+ * A wait in words for a person: "30 seconds", "49 minutes" ("49 minutos"). Under a minute in
+ * seconds, then whole minutes rounded up (never sooner than the server allows), hours from 2 h.
+ */
+export function formatWait(seconds: number, lang: Lang): string {
+  const total = Math.max(1, Math.ceil(seconds));
+  const [value, unit] =
+    total < 60
+      ? [total, 'second']
+      : total < 7200
+        ? [Math.ceil(total / 60), 'minute']
+        : [Math.ceil(total / 3600), 'hour'];
+  return new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
+
 export function formatDate(iso: string, lang: Lang): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;

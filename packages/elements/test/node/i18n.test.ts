@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.js';
-import { format, formatDuration, loadMessages, messagesNow, resolveLang } from '../../src/i18n/index.js';
+import {
+  format,
+  formatDuration,
+  formatWait,
+  loadMessages,
+  messagesNow,
+  resolveLang,
+} from '../../src/i18n/index.js';
 
 describe('i18n', () => {
   it('serves English until Spanish is asked for, then loads it once', async () => {
@@ -24,5 +31,17 @@ describe('i18n', () => {
     expect(format('Hi {name}', { name: '<b>x</b>' })).toBe('Hi <b>x</b>');
     expect(formatDuration(61_000)).toBe('1:01');
     expect(formatDuration(-5)).toBe('0:00');
+  });
+
+  it('says a wait in words, rounding up so nobody is told to retry too early', () => {
+    expect(formatWait(2940, 'en')).toBe('49 minutes');
+    expect(formatWait(2940, 'es')).toBe('49 minutos');
+    expect(formatWait(30, 'en')).toBe('30 seconds');
+    expect(formatWait(30, 'es')).toBe('30 segundos');
+    expect(formatWait(1, 'en')).toBe('1 second');
+    expect(formatWait(61, 'en')).toBe('2 minutes');
+    expect(formatWait(60, 'es')).toBe('1 minuto');
+    expect(formatWait(3600, 'en')).toBe('60 minutes');
+    expect(formatWait(7200, 'en')).toBe('2 hours');
   });
 });

@@ -44,6 +44,7 @@ interface RouteInput<N extends RouteName> {
   readonly params: Part<(typeof routes)[N], 'params'>;
   readonly query: Part<(typeof routes)[N], 'query'>;
   readonly body: Part<(typeof routes)[N], 'body'>;
+  readonly idempotencyKey: string | null;
 }
 
 type Handlers = { [N in RouteName]: (input: RouteInput<N>) => Promise<RouteResponse<N>> };
@@ -59,7 +60,8 @@ function handlersFor(s: SupportServerServices): Handlers {
     verifyAgentCode: ({ agent, params, body }) => s.verifyCode(agent, params.sessionId, 'agent', body.code),
     sendUserCode: ({ agent, params }) => s.sendCode(agent, params.sessionId, 'user'),
     verifyUserCode: ({ agent, params, body }) => s.verifyCode(agent, params.sessionId, 'user', body.code),
-    createHandoff: ({ agent, params, body }) => s.createHandoff(agent, params.sessionId, body.destination),
+    createHandoff: ({ agent, params, body, idempotencyKey }) =>
+      s.createHandoff(agent, params.sessionId, body.destination, idempotencyKey),
     getHandoff: ({ agent, params }) => s.getHandoff(agent, params.sessionId, params.handoffId),
     touch: ({ agent, params }) => s.touch(agent, params.sessionId),
     cancel: ({ agent, params, body }) => s.cancel(agent, params.sessionId, body.reason),
@@ -72,7 +74,8 @@ function handlersFor(s: SupportServerServices): Handlers {
 
 /**
  * Responses with these are not stored for Idempotency-Key replay: their body carries a
- * one-time secret (the handoff link), which must not rest in plaintext.
+ * one-time secret (the handoff link), which must not rest in plaintext. `createHandoff` gets
+ * the key and replays by re-deriving its link instead.
  */
 const NOT_REPLAYABLE: ReadonlySet<RouteName> = new Set(['createHandoff', 'redeemHandoff']);
 
@@ -180,13 +183,12 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
           spec.method === 'POST'
             ? parsePart(bodySchema, parseJson(await readBody(req, limit)), 'body')
             : undefined;
-        const input = { agent, params, query, body } as RouteInput<RouteName>;
-
         const keyHeader = req.headers.get('idempotency-key');
         const key =
           spec.method === 'POST' && keyHeader !== null
             ? (parsePart(IdempotencyKey, keyHeader, 'headers.Idempotency-Key') as string)
             : null;
+        const input = { agent, params, query, body, idempotencyKey: key } as RouteInput<RouteName>;
         const idempotent = key !== null && spec.agentAuth && !NOT_REPLAYABLE.has(name);
         if (idempotent) {
           const claim = await claimIdempotencyKey(

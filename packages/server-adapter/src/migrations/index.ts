@@ -114,6 +114,18 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX support_outbox_to ON support_outbox (to_address, seq)`,
     ],
   },
+  {
+    version: 3,
+    name: 'sessions closed for an ineligible user',
+    statements: [
+      // A user disabled, locked or removed from the ecosystem mid-session closes it as `ineligible`.
+      `ALTER TABLE support_sessions DROP CONSTRAINT support_sessions_step_check`,
+      `ALTER TABLE support_sessions ADD CONSTRAINT support_sessions_step_check CHECK (step IN (
+        'select_ecosystem', 'agent_code', 'user_code', 'verified',
+        'cancelled', 'expired', 'locked', 'completed', 'ineligible'))`,
+      `ALTER TABLE support_sessions ADD COLUMN ineligible_reason text`,
+    ],
+  },
 ];
 
 /**
@@ -160,6 +172,18 @@ export const CORE_DIRECTORY_MIGRATIONS: readonly Migration[] = [
         updated_at timestamptz NOT NULL
       )`,
       `CREATE INDEX core_processes_keyset ON core_processes (user_id, created_at DESC, id DESC)`,
+    ],
+  },
+  {
+    version: 1002,
+    name: 'embedded identity accounts',
+    statements: [
+      // The local signer's stand-in for the identity provider's account state (Cognito's
+      // AdminDisableUser): a row marks an account disabled there; no row means enabled.
+      `CREATE TABLE embedded_identity_accounts (
+        email text PRIMARY KEY,
+        enabled boolean NOT NULL
+      )`,
     ],
   },
 ];

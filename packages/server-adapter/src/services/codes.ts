@@ -10,10 +10,11 @@ import {
   selectableEcosystems,
 } from '@waizant/support-core';
 import type { SqlExecutor } from '../ports/index.js';
+import { ensureAccess } from './access.js';
 import { audit } from './audit.js';
 import { composeCodeMessage } from './code-message.js';
 import { addSeconds, codeHash, drawCode, hashesEqual, type ServiceContext } from './context.js';
-import { hitRateLimit } from './rate-limits.js';
+import { hitCodeSendLimits, RateLimitedError } from './rate-limits.js';
 import {
   type AgentRef,
   aliveSql,
@@ -26,8 +27,6 @@ import {
 } from './sessions.js';
 
 export { type CodeMessageInput, composeCodeMessage } from './code-message.js';
-
-const HOUR = 3600;
 
 /**
  * Sends (or resends) the code of the current step. In one transaction: the session's resend
@@ -46,6 +45,7 @@ export async function sendCode(
   const action = `code.send.${purpose}`;
   const fixed = await sessionIdentity(ctx, agent, sessionId);
   if (!fixed) throw await refuse(ctx, agent, sessionId, action, [step]);
+  await ensureAccess(ctx, agent, sessionId, action, fixed, [step]);
   const { limits } = ctx;
   const at = instant(ctx);
   const cooldownCutoff = addSeconds(at.now, -limits.resendCooldownSeconds).toISOString();
@@ -76,14 +76,12 @@ export async function sendCode(
         );
         return { blocked: current.rows[0] ?? null };
       }
-      await hitRateLimit(
-        ctx,
-        tx,
-        `code-send:session:${row.session_ref}`,
-        HOUR,
-        limits.codeSendsPerSessionPerHour,
-      );
-      await hitRateLimit(ctx, tx, `code-send:user:${row.user_id}`, HOUR, limits.codeSendsPerUserPerHour);
+      await hitCodeSendLimits(ctx, tx, {
+        sessionRef: row.session_ref,
+        agentId: agent.agentId,
+        userId: row.user_id,
+        purpose,
+      });
 
       const code = drawCode(limits.codeDigits);
       const to = purpose === 'agent' ? agentRecord.email : user.email;
@@ -144,7 +142,8 @@ export async function sendCode(
         sessionRef: fixed.session_ref,
         action,
         outcome: error.code === 'upstream_unavailable' ? 'failed' : 'refused',
-        detail: { error: error.code },
+        // Which limit tripped (its kind only: bucket keys name people and sessions).
+        detail: { error: error.code, ...(error instanceof RateLimitedError ? { bucket: error.bucket } : {}) },
       });
       if (error.code === 'upstream_unavailable') {
         ctx.logger.warn('code notification failed', { agentId: agent.agentId, purpose });
@@ -224,6 +223,10 @@ export async function verifyCode(
 ): Promise<SupportSessionView> {
   const step = CODE_STEP[purpose];
   const action = `code.verify.${purpose}`;
+  const fixed = await sessionIdentity(ctx, agent, sessionId);
+  if (!fixed) throw await refuse(ctx, agent, sessionId, action, [step]);
+  // Before the attempt is reserved: an ineligible user's session closes without spending one.
+  await ensureAccess(ctx, agent, sessionId, action, fixed, [step]);
   const { limits } = ctx;
   const at = instant(ctx);
   const decide = async (tx: SqlExecutor): Promise<Decision> => {

@@ -7,11 +7,18 @@ export interface Keys {
   readonly code: Buffer;
   readonly token: Buffer;
   readonly ref: Buffer;
+  /** Derives the handoff token of a command retried with the same Idempotency-Key. */
+  readonly handoffSeed: Buffer;
 }
 
 export function deriveKeys(secret: string): Keys {
   const sub = (label: string) => createHmac('sha256', secret).update(`waizant-support:${label}`).digest();
-  return { code: sub('code'), token: sub('handoff-token'), ref: sub('session-ref') };
+  return {
+    code: sub('code'),
+    token: sub('handoff-token'),
+    ref: sub('session-ref'),
+    handoffSeed: sub('handoff-idempotent-token'),
+  };
 }
 
 export interface ServiceContext {
@@ -51,6 +58,23 @@ export function drawCode(digits: number): string {
 
 export function drawToken(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
+}
+
+/**
+ * The handoff token for (session, agent, Idempotency-Key): an HMAC with a server sub-key, so a
+ * retry re-derives the same link without the token ever being stored, and no one without the
+ * key can compute it. Same length and alphabet as a drawn token.
+ */
+export function derivedHandoffToken(
+  keys: Keys,
+  sessionId: string,
+  agentId: string,
+  idempotencyKey: string,
+  bytes: number,
+): string {
+  const mac = createHmac('sha512', keys.handoffSeed);
+  for (const part of ['handoff', sessionId, agentId, idempotencyKey]) mac.update(`${part.length}:${part}|`);
+  return mac.digest().subarray(0, bytes).toString('base64url');
 }
 
 export function tokenHash(keys: Keys, token: string): string {

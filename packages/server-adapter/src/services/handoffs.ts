@@ -11,9 +11,25 @@ import {
   type Role,
   SupportError,
 } from '@waizant/support-core';
+import { closeIneligible, ensureAccess, sessionIneligibility } from './access.js';
 import { audit } from './audit.js';
-import { addSeconds, drawToken, iso, type ServiceContext, tokenHash } from './context.js';
-import { type AgentRef, aliveSql, instant, refuse, type SessionRow, sessionIdentity } from './sessions.js';
+import {
+  addSeconds,
+  derivedHandoffToken,
+  drawToken,
+  iso,
+  type ServiceContext,
+  tokenHash,
+} from './context.js';
+import {
+  type AgentRef,
+  aliveSql,
+  instant,
+  refuse,
+  type SessionRow,
+  type SessionSubject,
+  sessionIdentity,
+} from './session-store.js';
 
 interface HandoffRow {
   id: string;
@@ -33,13 +49,15 @@ interface HandoffRow {
 /**
  * A one-time link into the user's account: 128-bit token (stored only as an HMAC), short TTL,
  * bound to session, user, ecosystem and destination. Created by one conditional INSERT … SELECT
- * that only matches a live, verified technical-assistance session of this agent.
+ * that only matches a live, verified technical-assistance session of this agent. With an
+ * Idempotency-Key the token is derived from it (`derivedHandoffToken`) instead of drawn.
  */
-export async function createHandoff(
+export async function createHandoffOnce(
   ctx: ServiceContext,
   agent: AgentRef,
   sessionId: string,
   destination: Destination,
+  idempotencyKey: string | null,
 ): Promise<Handoff> {
   const action = 'handoff.create';
   const fixed = await sessionIdentity(ctx, agent, sessionId);
@@ -54,8 +72,13 @@ export async function createHandoff(
     });
     throw new SupportError('wrong_step', 'Handoffs exist only in technical assistance.');
   }
+  await ensureAccess(ctx, agent, sessionId, action, fixed, ['verified']);
   const at = instant(ctx);
-  const token = drawToken(ctx.limits.handoffTokenBytes);
+  const bytes = ctx.limits.handoffTokenBytes;
+  const token =
+    idempotencyKey === null
+      ? drawToken(bytes)
+      : derivedHandoffToken(ctx.keys, sessionId, agent.agentId, idempotencyKey, bytes);
   const id = randomUUID();
   const expiresAt = addSeconds(at.now, ctx.limits.handoffTtlSeconds);
   const result = await ctx.db.transaction(async (tx) => {
@@ -111,16 +134,19 @@ export async function createHandoff(
     throw new SupportError('forbidden', "This destination is not available for the user's role.");
   }
   ctx.logger.info('handoff created', { agentId: agent.agentId, destination });
-  const base = ctx.destinations[result.page];
-  const link = `${base.split('#')[0]}#token=${token}`;
   return {
     id,
     destination,
     page: result.page,
-    link,
+    link: handoffLink(ctx, result.page, token),
     expiresAt: expiresAt.toISOString(),
     expiresIn: ctx.limits.handoffTtlSeconds,
   };
+}
+
+/** The destination page's URL with the token in the fragment (never sent to a server by browsers). */
+export function handoffLink(ctx: ServiceContext, page: DestinationPage, token: string): string {
+  return `${ctx.destinations[page].split('#')[0]}#token=${token}`;
 }
 
 export async function getHandoff(
@@ -162,6 +188,7 @@ interface ClaimRow extends HandoffRow {
  * unexpired, and its session still live and verified. Anything else is one generic error.
  */
 export async function redeemHandoff(ctx: ServiceContext, token: string): Promise<AssistedSession> {
+  await recheckBeforeRedeem(ctx, token);
   const at = instant(ctx);
   const { rows } = await ctx.db.query<ClaimRow>(
     `UPDATE support_handoffs h SET claimed_at = $2
@@ -172,17 +199,7 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
     [tokenHash(ctx.keys, token), at.nowIso, at.cutoffIso],
   );
   const claim = rows[0];
-  if (!claim) {
-    await audit(ctx, ctx.db, {
-      agentId: null,
-      sessionRef: null,
-      action: 'handoff.redeem',
-      outcome: 'refused',
-      detail: { error: 'handoff_invalid' },
-    });
-    ctx.logger.info('handoff redeem refused');
-    throw new SupportError('handoff_invalid', 'This link is not valid.');
-  }
+  if (!claim) throw await refuseRedeem(ctx, null);
   const [user, agentRecord] = await Promise.all([
     ctx.directory.getUser(claim.user_id),
     ctx.directory.getAgent(claim.agent_id),
@@ -237,4 +254,39 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
     page: claim.page,
     assistedBy: { id: agentRecord.id, name: agentRecord.name, email: agentRecord.email },
   };
+}
+
+async function refuseRedeem(ctx: ServiceContext, cause: string | null): Promise<SupportError> {
+  await audit(ctx, ctx.db, {
+    agentId: null,
+    sessionRef: null,
+    action: 'handoff.redeem',
+    outcome: 'refused',
+    detail: { error: 'handoff_invalid', ...(cause ? { cause } : {}) },
+  });
+  ctx.logger.info('handoff redeem refused');
+  // One generic answer to the destination app, whatever the cause.
+  return new SupportError('handoff_invalid', 'This link is not valid.');
+}
+
+/**
+ * Before a live link is claimed: its agent must still be active, and its user still assistable
+ * (`sessionIneligibility`, the same rule as every command). An ineligible user's session is
+ * closed (its other links and codes revoked); the claim statement itself still decides alone.
+ */
+async function recheckBeforeRedeem(ctx: ServiceContext, token: string): Promise<void> {
+  const { rows } = await ctx.db.query<SessionSubject & { session_id: string; agent_id: string }>(
+    `SELECT h.session_id, s.agent_id, s.flow, s.user_id, s.session_ref, s.ecosystem_id, s.role
+     FROM support_handoffs h JOIN support_sessions s ON s.id = h.session_id
+     WHERE h.token_hash = $1 AND h.claimed_at IS NULL AND h.revoked_at IS NULL AND h.expires_at > $2`,
+    [tokenHash(ctx.keys, token), ctx.clock.now().toISOString()],
+  );
+  const pending = rows[0];
+  if (!pending) return;
+  const agentRecord = await ctx.directory.getAgent(pending.agent_id);
+  if (!agentRecord?.active) throw await refuseRedeem(ctx, 'agent_inactive');
+  const found = await sessionIneligibility(ctx, pending);
+  if (!found) return;
+  await closeIneligible(ctx, pending.session_id, null, found, 'handoff.redeem');
+  throw await refuseRedeem(ctx, 'user_ineligible');
 }

@@ -14,7 +14,8 @@ import type {
 } from '@waizant/support-core';
 import { sendCode, verifyCode } from './codes.js';
 import type { ServiceContext } from './context.js';
-import { createHandoff, getHandoff, redeemHandoff } from './handoffs.js';
+import { createHandoff } from './handoff-replay.js';
+import { getHandoff, redeemHandoff } from './handoffs.js';
 import { lookup } from './lookup.js';
 import { getProcess, listProcesses } from './processes.js';
 import * as sessions from './sessions.js';
@@ -38,7 +39,13 @@ export interface SupportServerServices {
     purpose: CodePurpose,
     code: string,
   ): Promise<SupportSessionView>;
-  createHandoff(agent: sessions.AgentRef, sessionId: string, destination: Destination): Promise<Handoff>;
+  /** With `idempotencyKey`, a retry returns the same link to the same handoff (see handoff-replay.ts). */
+  createHandoff(
+    agent: sessions.AgentRef,
+    sessionId: string,
+    destination: Destination,
+    idempotencyKey?: string | null,
+  ): Promise<Handoff>;
   getHandoff(agent: sessions.AgentRef, sessionId: string, handoffId: string): Promise<HandoffStatus>;
   redeemHandoff(token: string): Promise<AssistedSession>;
   touch(agent: sessions.AgentRef, sessionId: string): Promise<SupportSessionView>;
@@ -58,7 +65,7 @@ export function createServices(ctx: ServiceContext): SupportServerServices {
     selectEcosystem: (agent, id, ecosystemId) => sessions.selectEcosystem(ctx, agent, id, ecosystemId),
     sendCode: (agent, id, purpose) => sendCode(ctx, agent, id, purpose),
     verifyCode: (agent, id, purpose, code) => verifyCode(ctx, agent, id, purpose, code),
-    createHandoff: (agent, id, destination) => createHandoff(ctx, agent, id, destination),
+    createHandoff: (agent, id, destination, key) => createHandoff(ctx, agent, id, destination, key ?? null),
     getHandoff: (agent, id, handoffId) => getHandoff(ctx, agent, id, handoffId),
     redeemHandoff: (token) => redeemHandoff(ctx, token),
     touch: (agent, id) => sessions.touch(ctx, agent, id),

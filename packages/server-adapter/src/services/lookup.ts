@@ -23,14 +23,21 @@ export async function lookup(
   request: LookupRequest,
 ): Promise<LookupResponse> {
   try {
-    await hitRateLimit(ctx, ctx.db, `lookup:agent:${agent.agentId}`, 60, ctx.limits.lookupsPerAgentPerMinute);
+    await hitRateLimit(
+      ctx,
+      ctx.db,
+      'lookup_agent',
+      `lookup:agent:${agent.agentId}`,
+      60,
+      ctx.limits.lookupsPerAgentPerMinute,
+    );
   } catch (error) {
     await audit(ctx, ctx.db, {
       agentId: agent.agentId,
       sessionRef: null,
       action: 'lookup',
       outcome: 'refused',
-      detail: { error: 'rate_limited' },
+      detail: { error: 'rate_limited', bucket: 'lookup_agent' },
     });
     throw error;
   }

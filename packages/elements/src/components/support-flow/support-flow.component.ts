@@ -19,7 +19,7 @@ import { property, query, state } from 'lit/decorators.js';
 import type { TokenProvider } from '../../http/client.js';
 import { lazyHttpSupportServices } from '../../http/lazy.js';
 import { LangController } from '../../i18n/controller.js';
-import { formatDuration } from '../../i18n/index.js';
+import { formatDuration, formatWait } from '../../i18n/index.js';
 import { supportFlowStyles } from './support-flow.styles.js';
 
 export interface WaizantSupportCompletedDetail {
@@ -485,8 +485,14 @@ export class WaizantSupportFlow extends LitElement {
 
   private errorText(s: SupportFlowState): string {
     const t = this.i18n.t.bind(this.i18n);
-    if (!s.error || s.view === 'lockedOut' || s.view === 'expired') return '';
-    const base = t(`error.${s.error.code}`);
+    if (!s.error || s.view === 'lockedOut' || s.view === 'expired' || s.view === 'ineligible') return '';
+    const code = s.error.code;
+    const wait = s.error.retryAfterSeconds;
+    // Say how long (the server's retryAfterSeconds): "wait a moment" must not stand for 49 minutes.
+    if ((code === 'rate_limited' || code === 'resend_too_soon') && wait !== undefined && wait > 0) {
+      return t(`error.${code}.wait`, { time: formatWait(wait, this.i18n.lang) });
+    }
+    const base = t(`error.${code}`);
     if (s.error.code === 'code_invalid' && s.error.attemptsLeft !== undefined) {
       return `${base} ${t('code.attemptsLeft', { count: s.error.attemptsLeft })}`;
     }
@@ -520,6 +526,7 @@ export class WaizantSupportFlow extends LitElement {
       case 'lockedOut':
       case 'failed':
       case 'completed':
+      case 'ineligible':
         return this.renderFinal(s);
       default:
         return html`${this.heading(t('common.pleaseWait'))}`;
@@ -886,11 +893,18 @@ export class WaizantSupportFlow extends LitElement {
 
   private renderFinal(s: SupportFlowState): TemplateResult {
     const t = this.i18n.t.bind(this.i18n);
-    const view = s.view as 'expired' | 'cancelled' | 'lockedOut' | 'failed' | 'completed';
+    const view = s.view as 'expired' | 'cancelled' | 'lockedOut' | 'failed' | 'completed' | 'ineligible';
+    const reason = s.error?.ineligibleReason;
+    const text =
+      view !== 'ineligible'
+        ? t(`final.${view}`)
+        : reason
+          ? t('final.ineligible', { reason: t(`ineligible.${reason}`) })
+          : t('final.ineligible.noReason');
     return html`
       <div class="final ${view}" data-final=${view}>
         ${this.heading(t(`final.${view}.heading`))}
-        <p>${t(`final.${view}`)}</p>
+        <p>${text}</p>
         ${
           view === 'cancelled' && this.lastReason
             ? html`<p data-cancel-reason><strong>${t('cancel.reason')}:</strong> ${this.lastReason}</p>`

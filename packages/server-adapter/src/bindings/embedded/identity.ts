@@ -12,11 +12,13 @@ import {
   SignJWT,
 } from 'jose';
 import type {
+  AccountStatus,
   AgentIdentity,
   AssistedTokenRequest,
   Clock,
   CoreDirectory,
   Identity,
+  SqlExecutor,
 } from '../../ports/index.js';
 
 export interface LocalIdentityOptions {
@@ -31,6 +33,11 @@ export interface LocalIdentityOptions {
   readonly agentGroup?: string;
   /** A private ES256 JWK to keep tokens valid across restarts; a fresh pair is generated otherwise. */
   readonly privateJwk?: JWK;
+  /**
+   * Where the stand-in keeps end users' account state (table `embedded_identity_accounts`).
+   * With it, the signer reports account statuses like Cognito does and can disable an account.
+   */
+  readonly accounts?: SqlExecutor;
 }
 
 export interface AgentTokenOverrides {
@@ -46,6 +53,8 @@ export interface LocalIdentity extends Identity {
   /** Issues an agent ID token like Cognito would (for the demo and tests). */
   issueAgentToken(agentId: string, overrides?: AgentTokenOverrides): Promise<string>;
   jwks(): Promise<{ keys: JWK[] }>;
+  /** Enables or disables the user's account in the stand-in provider (Cognito: AdminEnable/DisableUser). */
+  setUserEnabled?(email: string, enabled: boolean): Promise<void>;
   readonly issuer: string;
   readonly assistedAudience: string;
 }
@@ -77,7 +86,30 @@ export async function createLocalIdentity(options: LocalIdentityOptions): Promis
   const keySet = createLocalJWKSet({ keys: [jwk] });
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
+  const accounts = options.accounts;
+  const normal = (email: string) => email.trim().toLowerCase();
+  const accountState = accounts
+    ? {
+        async getUserAccountStatus(email: string): Promise<AccountStatus> {
+          const { rows } = await accounts.query<{ enabled: boolean }>(
+            'SELECT enabled FROM embedded_identity_accounts WHERE email = $1',
+            [normal(email)],
+          );
+          const enabled = rows[0]?.enabled ?? true;
+          return { exists: true, enabled, userStatus: enabled ? 'active' : 'disabled' };
+        },
+        async setUserEnabled(email: string, enabled: boolean): Promise<void> {
+          await accounts.query(
+            `INSERT INTO embedded_identity_accounts (email, enabled) VALUES ($1, $2)
+             ON CONFLICT (email) DO UPDATE SET enabled = EXCLUDED.enabled`,
+            [normal(email), enabled],
+          );
+        },
+      }
+    : {};
+
   return {
+    ...accountState,
     issuer,
     assistedAudience,
     async issueAgentToken(agentId, overrides = {}) {

@@ -1,0 +1,83 @@
+import {
+  type CodePurpose,
+  codePurposeOf,
+  destinationsForRole,
+  SupportError,
+  type SupportSessionView,
+  selectableEcosystems,
+  type UserSummary,
+} from '@waizant/support-core';
+import type { SqlExecutor } from '../ports/index.js';
+import { addSeconds, iso, type ServiceContext } from './context.js';
+import type { SessionRow } from './session-store.js';
+
+export async function requireUser(ctx: ServiceContext, userId: string): Promise<UserSummary> {
+  const user = await ctx.directory.getUser(userId);
+  if (!user) throw new SupportError('not_found', 'No such user.');
+  return user;
+}
+
+interface LiveCodeRow {
+  purpose: CodePurpose;
+  sent_to: string;
+  created_at: Date | string;
+  expires_at: Date | string;
+}
+
+/** The session as the contract shows it, from a row just returned by a statement. */
+export async function viewOf(ctx: ServiceContext, row: SessionRow, sql: SqlExecutor = ctx.db) {
+  const user = await requireUser(ctx, row.user_id);
+  const limits = ctx.limits;
+  const now = ctx.clock.now();
+  const lastActivity = new Date(row.last_activity_at);
+  const absolute = new Date(row.absolute_expires_at);
+  const idleEnd = addSeconds(lastActivity, limits.idleTimeoutSeconds);
+  const expiresAt = idleEnd < absolute ? idleEnd : absolute;
+  const purpose = codePurposeOf(row.step);
+  let code: SupportSessionView['code'] = null;
+  if (purpose && row.code_sends > 0) {
+    const { rows } = await sql.query<LiveCodeRow>(
+      `SELECT purpose, sent_to, created_at, expires_at FROM support_codes
+       WHERE session_id = $1 AND purpose = $2 AND consumed_at IS NULL
+       ORDER BY created_at DESC LIMIT 1`,
+      [row.id, purpose],
+    );
+    const latest = rows[0];
+    if (latest) {
+      code = {
+        purpose,
+        sentTo: latest.sent_to,
+        sentAt: iso(latest.created_at),
+        expiresAt: iso(latest.expires_at),
+        attemptsLeft: Math.max(0, limits.codeMaxAttempts - row.code_attempts),
+        resendsLeft: Math.max(0, limits.maxResends - (row.code_sends - 1)),
+        resendAvailableAt: iso(
+          addSeconds(new Date(row.last_code_sent_at ?? latest.created_at), limits.resendCooldownSeconds),
+        ),
+      };
+    }
+  }
+  const view: SupportSessionView = {
+    id: row.id,
+    flow: row.flow,
+    step: row.step,
+    user: { id: user.id, name: user.name, email: user.email },
+    ecosystems: [...selectableEcosystems(row.flow, user.ecosystems)],
+    ecosystemId: row.ecosystem_id,
+    role: row.role,
+    code,
+    destinations:
+      row.step === 'verified' && row.flow === 'technical-assistance' && row.role
+        ? [...destinationsForRole(row.role)]
+        : [],
+    createdAt: iso(row.created_at),
+    lastActivityAt: iso(row.last_activity_at),
+    expiresAt: iso(expiresAt),
+    warnAt: iso(addSeconds(expiresAt, -limits.idleWarningSeconds)),
+    absoluteExpiresAt: iso(absolute),
+    closedAt: row.closed_at === null ? null : iso(row.closed_at),
+    ineligibleReason: row.step === 'ineligible' ? row.ineligible_reason : null,
+    serverTime: now.toISOString(),
+  };
+  return view;
+}
