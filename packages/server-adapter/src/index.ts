@@ -17,6 +17,7 @@ export {
   type EmbeddedSupportServerOptions,
   MIN_SECRET_LENGTH,
   prepareEmbeddedDatabase,
+  SupportConfigError,
   type SupportServer,
   type SupportServerBindings,
   type SupportServerOptions,

@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PGliteInterface } from '@electric-sql/pglite';
-import {
-  type DestinationPage,
-  resolveLimits,
-  type SupportLimits,
-  type SupportLimitsInput,
-} from '@waizant/support-core';
+import type { DestinationPage, SupportLimits, SupportLimitsInput } from '@waizant/support-core';
 import {
   type AgentTokenOverrides,
   createLocalIdentity,
@@ -15,29 +10,24 @@ import { type OutboxMessage, outboxNotifier, readOutbox } from './bindings/embed
 import { openPgliteDatabase, pgliteDatabase } from './bindings/embedded/pglite.js';
 import { seedDemoData } from './bindings/embedded/seed.js';
 import { sqlCoreDirectory } from './bindings/postgres/directory.js';
+import { checkServerOptions } from './config.js';
+
+export { DEFAULT_DESTINATIONS, MIN_SECRET_LENGTH, SupportConfigError } from './config.js';
+
 import { createHttpHandler } from './http/app.js';
 import { CORE_DIRECTORY_MIGRATIONS, runMigrations, SUPPORT_MIGRATIONS } from './migrations/index.js';
 import {
   type Clock,
   type CoreDirectory,
+  consoleLogger,
   type Identity,
   type Logger,
   type Notifier,
   type SqlDatabase,
-  silentLogger,
   systemClock,
 } from './ports/index.js';
 import { deriveKeys, type ServiceContext } from './services/context.js';
 import { createServices, type SupportServerServices } from './services/index.js';
-
-export const MIN_SECRET_LENGTH = 32;
-
-export const DEFAULT_DESTINATIONS: Readonly<Record<DestinationPage, string>> = {
-  'web-home': 'https://web.example/assist',
-  'web-my-ecosystem': 'https://web.example/my-ecosystem/assist',
-  store: 'https://store.example/assist',
-  app: 'https://app.example/assist',
-};
 
 export interface SupportServerBindings {
   readonly database: SqlDatabase;
@@ -53,6 +43,7 @@ export interface SupportServerOptions {
   /** `hmacKey`: at least 32 characters; keys for codes, handoff tokens and session references derive from it. */
   readonly secrets: { readonly hmacKey: string };
   readonly clock?: Clock;
+  /** Default: warnings and errors as JSON lines on stderr (`consoleLogger('warn')`). */
   readonly logger?: Logger;
   /** Browser origins allowed to call the API (the host back office). */
   readonly origins?: readonly string[];
@@ -77,55 +68,15 @@ export interface SupportServer {
   close(): Promise<void>;
 }
 
-function fail(message: string): never {
-  throw new Error(`Invalid support server configuration — ${message}`);
-}
-
-function checkOrigin(value: string, what: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    fail(`${what} "${value}" is not a URL`);
-  }
-  if (url.protocol !== 'https:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
-    fail(`${what} "${value}" must use https (http only for localhost)`);
-  }
-  return url.origin;
-}
-
 /** Validates the configuration (failing at start-up with a clear message), migrates, and builds the server. */
 export async function createSupportServer(options: SupportServerOptions): Promise<SupportServer> {
-  const bindings = options.bindings ?? fail('bindings are required');
-  for (const [name, method] of [
-    ['database', 'query'],
-    ['directory', 'getUser'],
-    ['identity', 'verifyAgentToken'],
-    ['notifier', 'send'],
-  ] as const) {
-    const binding = bindings[name] as unknown as Record<string, unknown> | undefined;
-    if (!binding || typeof binding[method] !== 'function') fail(`bindings.${name} is missing`);
-  }
-  const hmacKey = options.secrets?.hmacKey;
-  if (typeof hmacKey !== 'string' || hmacKey.length < MIN_SECRET_LENGTH) {
-    fail(`secrets.hmacKey must have at least ${MIN_SECRET_LENGTH} characters`);
-  }
-  let limits: SupportLimits;
-  try {
-    limits = resolveLimits(options.limits ?? {});
-  } catch (error) {
-    fail(error instanceof Error ? error.message : 'limits');
-  }
-  const origins = (options.origins ?? []).map((o) => {
-    const origin = checkOrigin(o, 'origin');
-    if (origin !== o) fail(`origin "${o}" must be a bare origin like ${origin}`);
-    return origin;
-  });
-  const destinations = { ...DEFAULT_DESTINATIONS, ...options.destinations };
-  for (const [page, url] of Object.entries(destinations)) checkOrigin(url, `destinations.${page}`);
+  const { limits, origins, destinations } = checkServerOptions(options);
+  const { bindings } = options;
+  const hmacKey = options.secrets.hmacKey;
   const redeemOrigins = [...new Set(Object.values(destinations).map((url) => new URL(url).origin))];
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  // Warnings by default, so a refused origin or token is visible without configuring anything.
+  const logger = options.logger ?? consoleLogger('warn');
 
   if (options.migrate ?? true) await runMigrations(bindings.database, SUPPORT_MIGRATIONS);
 
