@@ -317,7 +317,7 @@ describe('agent JWT (b17)', () => {
       noGroup: await issue({ groups: ['customers'] }),
       expired: await issue({ issuedAt: new Date(h.clock.now().getTime() - 3601 * 1000) }),
       inactive: await issue({}, DEMO.agents.carla.id),
-      unknown: await issue({}, '00000000-0000-4000-8000-00000000dead'),
+      unknown: await issue({ unknownAgent: true }, '00000000-0000-4000-8000-00000000dead'),
       garbage: 'not.a.jwt',
       empty: '',
     };

@@ -213,10 +213,12 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     const bodySchema = routeBody(name, digits);
     const handler = handlers[name] as (input: RouteInput<RouteName>) => Promise<unknown>;
     if (spec.method === 'POST') {
-      app.options(
-        honoPath(spec.path),
-        (c) => new Response(null, { status: 204, headers: corsHeaders(c.req.raw, origins) }),
-      );
+      app.options(honoPath(spec.path), (c) => {
+        const origin = c.req.raw.headers.get('origin');
+        if (origin !== null && !origins.has(origin))
+          logger.warn('CORS preflight refused: origin not in origins', { route: name, origin });
+        return new Response(null, { status: 204, headers: corsHeaders(c.req.raw, origins) });
+      });
     }
     app.on(spec.method, honoPath(spec.path), async (c) => {
       const req = c.req.raw;
@@ -280,6 +282,23 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
       } catch (error) {
         if (error instanceof SupportError) {
           status = error.status;
+          // A refusal is often a host misconfiguration: say why (never the token itself).
+          if (status === 401 || status === 403) {
+            const bearer = /^Bearer \S/.test(req.headers.get('authorization') ?? '');
+            const reason =
+              status === 403
+                ? error.message
+                : bearer
+                  ? 'the identity refused the bearer token'
+                  : 'no bearer token in the Authorization header';
+            logger.warn('request refused', {
+              route: name,
+              status,
+              code: error.code,
+              reason,
+              origin: req.headers.get('origin'),
+            });
+          }
           return errorResponse(error, cors);
         }
         logger.error('unexpected error', {
