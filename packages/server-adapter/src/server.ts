@@ -1,12 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { PGliteInterface } from '@electric-sql/pglite';
-import type { DestinationPage, SupportLimits, SupportLimitsInput } from '@waizant/support-core';
+import {
+  type DestinationPage,
+  SupportError,
+  type SupportLimits,
+  type SupportLimitsInput,
+} from '@waizant/support-core';
 import {
   type AgentTokenOverrides,
   createLocalIdentity,
   type LocalIdentity,
 } from './bindings/embedded/identity.js';
-import { type OutboxMessage, outboxNotifier, readOutbox } from './bindings/embedded/notifier.js';
+import {
+  type OutboxMessage,
+  OutboxMessages,
+  OutboxQuery,
+  outboxNotifier,
+  readOutbox,
+} from './bindings/embedded/notifier.js';
 import { openPgliteDatabase, pgliteDatabase } from './bindings/embedded/pglite.js';
 import { seedDemoData } from './bindings/embedded/seed.js';
 import { sqlCoreDirectory } from './bindings/postgres/directory.js';
@@ -49,7 +60,10 @@ export interface SupportServerOptions {
   readonly origins?: readonly string[];
   /** Base URL per destination page; the handoff token is appended in the fragment. */
   readonly destinations?: Partial<Record<DestinationPage, string>>;
-  /** Serves `GET /dev/outbox?to=`. Development only; off by default. */
+  /**
+   * Serves `GET /dev/outbox?to=` (the outbox's messages, each with a `code` field on code
+   * messages; described in the OpenAPI document while on). Development only; off by default.
+   */
   readonly devRoutes?: boolean;
   /** Runs `sweepExpiredSessions` every so many ms (off when absent). */
   readonly sweepIntervalMs?: number;
@@ -100,12 +114,36 @@ export async function createSupportServer(options: SupportServerOptions): Promis
     origins,
     redeemOrigins,
     bodyLimitBytes: options.bodyLimitBytes,
-    openApi: options.openApi,
+    openApi: {
+      ...options.openApi,
+      ...(options.devRoutes
+        ? {
+            extraRoutes: [
+              {
+                path: '/dev/outbox',
+                operationId: 'devOutbox',
+                summary:
+                  'Development only (devRoutes): what the outbox would have e-mailed, oldest first; `code` holds the code of a code message',
+                query: OutboxQuery,
+                response: OutboxMessages,
+              },
+            ],
+          }
+        : {}),
+    },
     devRoutes: options.devRoutes
       ? [
           {
             path: '/dev/outbox',
-            handler: (url) => readOutbox(bindings.database, url.searchParams.get('to') ?? undefined),
+            handler: async (url) => {
+              const query = OutboxQuery.safeParse(Object.fromEntries(url.searchParams));
+              if (!query.success) {
+                throw new SupportError('invalid_input', 'Invalid input.', {
+                  issues: [{ path: 'query.to', message: 'an e-mail address of at most 254 characters' }],
+                });
+              }
+              return readOutbox(bindings.database, query.data.to);
+            },
           },
         ]
       : [],

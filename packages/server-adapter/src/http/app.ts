@@ -1,6 +1,7 @@
 import {
   buildOpenApiDocument,
   IdempotencyKey,
+  type OpenApiOptions,
   type RouteName,
   type RouteResponse,
   type RouteSpec,
@@ -29,7 +30,7 @@ export interface HttpOptions {
   readonly bodyLimitBytes?: number;
   /** Extra routes for development (e.g. the outbox); never enable in production. */
   readonly devRoutes?: ReadonlyArray<{ path: string; handler: (url: URL) => Promise<unknown> }>;
-  readonly openApi?: { serverUrl?: string; version?: string };
+  readonly openApi?: OpenApiOptions;
 }
 
 type Part<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodMiniType }
@@ -319,7 +320,14 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     app.get('/.well-known/jwks.json', async () => json(200, await jwks()));
   }
   for (const dev of options.devRoutes ?? []) {
-    app.get(dev.path, async (c) => json(200, await dev.handler(new URL(c.req.url))));
+    app.get(dev.path, async (c) => {
+      try {
+        return json(200, await dev.handler(new URL(c.req.url)));
+      } catch (error) {
+        if (error instanceof SupportError) return errorResponse(error);
+        throw error;
+      }
+    });
   }
   app.notFound(() => errorResponse(new SupportError('not_found', 'No such route.')));
   app.onError((error) => {

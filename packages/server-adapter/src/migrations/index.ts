@@ -114,6 +114,12 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX support_outbox_to ON support_outbox (to_address, seq)`,
     ],
   },
+  {
+    version: 3,
+    name: 'outbox code column',
+    // The development outbox hands out a message's code as a field, so nobody parses the text.
+    statements: [`ALTER TABLE support_outbox ADD COLUMN code text`],
+  },
 ];
 
 /**

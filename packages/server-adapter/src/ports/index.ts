@@ -109,6 +109,11 @@ export interface Notification {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  /**
+   * The one-time code of an `agent_code` / `user_code` message (also in `text`), for notifiers
+   * that render their own template. As secret as the text: never log it.
+   */
+  readonly code?: string;
 }
 
 export interface NotifyContext {

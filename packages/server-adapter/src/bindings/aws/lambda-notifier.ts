@@ -112,7 +112,8 @@ export function createLambdaNotifier(options: LambdaNotifierOptions): Notifier {
 
   return {
     async send(message: Notification) {
-      const parsed = EmailPayload.safeParse(message);
+      const { code: _code, ...fieldsOnly } = message; // the e-mail function reads the code in `text`
+      const parsed = EmailPayload.safeParse(fieldsOnly);
       if (!parsed.success) {
         logger.error('notification refused: invalid payload', {
           issueId: message.issueId,

@@ -6,7 +6,9 @@ export {
 } from './identity.js';
 export {
   allNotifiers,
-  type OutboxMessage,
+  OutboxMessage,
+  OutboxMessages,
+  OutboxQuery,
   outboxNotifier,
   readOutbox,
   type SmtpNotifierOptions,
