@@ -44,7 +44,7 @@ async function attempts(h: Awaited<ReturnType<typeof harness>>, id: string) {
   return rows[0]!;
 }
 
-describe('brute force (SECURITY.md b1)', () => {
+describe('brute force (docs/security.md §4 check 1)', () => {
   it('counts 5 wrong codes, locks the session on the 5th, refuses the 6th (even the right code)', async () => {
     const h = await harness();
     const { agent, id } = await sessionAtAgentCode(h);

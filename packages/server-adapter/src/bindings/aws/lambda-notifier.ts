@@ -45,7 +45,7 @@ export type LambdaNotifierOptions = CommonOptions &
     | {
         readonly region: string;
         readonly endpoint?: string;
-        /** Client-side timeout; keep it above the function's own timeout (SECURITY.md row 23). Default 15 s. */
+        /** Client-side timeout; keep it above the function's own timeout (docs/security.md §3 rule 23). Default 15 s. */
         readonly requestTimeoutMs?: number;
       }
   );

@@ -5,7 +5,7 @@ import type { DefineAuthChallengeEvent } from './events.js';
  * - no history → issue CUSTOM_CHALLENGE;
  * - exactly one CUSTOM_CHALLENGE answered correctly → issue tokens;
  * - anything else (a wrong answer, a second round, another challenge first, unknown user) → fail.
- * The kit's attempt counters live in its DB (SECURITY.md row 17); a new InitiateAuth starts a new
+ * The kit's attempt counters live in its DB (docs/security.md §3 rule 17); a new InitiateAuth starts a new
  * Cognito session, so this trigger allows exactly one answer per session. Nothing is logged.
  */
 export async function defineAuthChallengeHandler(
