@@ -56,6 +56,12 @@ export interface SupportServerOptions {
   readonly migrate?: boolean;
   readonly bodyLimitBytes?: number;
   readonly openApi?: { serverUrl?: string; version?: string };
+  /**
+   * Serves every route under this path (e.g. `/api/support`), for hosts that hand the handler
+   * whole URLs, as `node:http` does. Absent: the routes sit at the root (mounts that strip their
+   * prefix, such as Express's `app.use(path, …)`, need none).
+   */
+  readonly basePath?: string;
 }
 
 export interface SupportServer {
@@ -114,6 +120,10 @@ export async function createSupportServer(options: SupportServerOptions): Promis
   const destinations = { ...DEFAULT_DESTINATIONS, ...options.destinations };
   for (const [page, url] of Object.entries(destinations)) checkOrigin(url, `destinations.${page}`);
   const redeemOrigins = [...new Set(Object.values(destinations).map((url) => new URL(url).origin))];
+  const basePath = options.basePath;
+  if (basePath !== undefined && !/^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/.test(basePath)) {
+    fail(`basePath "${basePath}" must be a path like /api/support (no trailing slash, no dot segments)`);
+  }
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
 
@@ -140,6 +150,7 @@ export async function createSupportServer(options: SupportServerOptions): Promis
     redeemOrigins,
     bodyLimitBytes: options.bodyLimitBytes,
     openApi: options.openApi,
+    ...(basePath ? { basePath } : {}),
     devRoutes: options.devRoutes
       ? [
           {
