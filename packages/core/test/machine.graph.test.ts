@@ -16,9 +16,8 @@ import {
   firstStep,
   nextStep,
   SupportError,
-  type SupportEvent,
-  supportMachine,
 } from '../src/index.js';
+import { type SupportEvent, supportMachine } from '../src/machine.js';
 import {
   ECOSYSTEMS,
   FOUND,

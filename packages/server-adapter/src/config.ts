@@ -141,6 +141,14 @@ const ServerOptions = z.object(
         error: (i) => `is ${shown(i.input)}; allowed: at least 1024 (bytes)`,
       }),
     ),
+    basePath: z.optional(
+      z
+        .string({ error: (i) => `must be a path like "/api/support" (got ${typeName(i.input)})` })
+        .regex(/^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/, {
+          error: (i) =>
+            `${shown(i.input)} must be a path like "/api/support" (no trailing slash, no dot segments)`,
+        }),
+    ),
     openApi: z.optional(
       z.strictObject(
         { serverUrl: z.optional(z.string()), version: z.optional(z.string()) },

@@ -1,32 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import type { PGliteInterface } from '@electric-sql/pglite';
 import {
   type DestinationPage,
   SupportError,
   type SupportLimits,
   type SupportLimitsInput,
 } from '@waizant/support-core';
-import {
-  type AgentTokenOverrides,
-  createLocalIdentity,
-  type LocalIdentity,
-} from './bindings/embedded/identity.js';
-import {
-  type OutboxMessage,
-  OutboxMessages,
-  OutboxQuery,
-  outboxNotifier,
-  readOutbox,
-} from './bindings/embedded/notifier.js';
-import { openPgliteDatabase, pgliteDatabase } from './bindings/embedded/pglite.js';
-import { seedDemoData } from './bindings/embedded/seed.js';
-import { sqlCoreDirectory } from './bindings/postgres/directory.js';
+import { OutboxMessages, OutboxQuery, readOutbox } from './bindings/embedded/outbox.js';
 import { checkServerOptions } from './config.js';
 
 export { DEFAULT_DESTINATIONS, MIN_SECRET_LENGTH, SupportConfigError } from './config.js';
 
 import { createHttpHandler } from './http/app.js';
-import { CORE_DIRECTORY_MIGRATIONS, runMigrations, SUPPORT_MIGRATIONS } from './migrations/index.js';
+import { runMigrations, SUPPORT_MIGRATIONS } from './migrations/index.js';
 import {
   type Clock,
   type CoreDirectory,
@@ -71,6 +55,12 @@ export interface SupportServerOptions {
   readonly migrate?: boolean;
   readonly bodyLimitBytes?: number;
   readonly openApi?: { serverUrl?: string; version?: string };
+  /**
+   * Serves every route under this path (e.g. `/api/support`), for hosts that hand the handler
+   * whole URLs, as `node:http` does. Absent: the routes sit at the root (mounts that strip their
+   * prefix, such as Express's `app.use(path, …)`, need none).
+   */
+  readonly basePath?: string;
 }
 
 export interface SupportServer {
@@ -114,6 +104,7 @@ export async function createSupportServer(options: SupportServerOptions): Promis
     origins,
     redeemOrigins,
     bodyLimitBytes: options.bodyLimitBytes,
+    ...(options.basePath ? { basePath: options.basePath } : {}),
     openApi: {
       ...options.openApi,
       ...(options.devRoutes
@@ -165,75 +156,4 @@ export async function createSupportServer(options: SupportServerOptions): Promis
       await bindings.database.close();
     },
   };
-}
-
-export interface EmbeddedSupportServerOptions extends Omit<SupportServerOptions, 'bindings' | 'secrets'> {
-  /** Persist in this folder (PGlite); in memory when absent. */
-  readonly dataDir?: string;
-  /** Use this PGlite instance (e.g. a `clone()` of a migrated template). */
-  readonly pglite?: PGliteInterface;
-  /** Or any `SqlDatabase` (e.g. `postgresDatabase(pool)`): the embedded identity and outbox over it. */
-  readonly database?: SqlDatabase;
-  /** Insert the demo directory (default true). */
-  readonly seed?: boolean;
-  /** A random key is drawn when absent: codes then do not survive a restart. */
-  readonly secrets?: { readonly hmacKey: string };
-  readonly identity?: { privateJwk?: import('jose').JWK; issuer?: string };
-  /** Replace the outbox notifier (it still gets the transaction). */
-  readonly notifier?: Notifier;
-}
-
-export interface EmbeddedSupportServer extends SupportServer {
-  readonly database: SqlDatabase;
-  readonly directory: CoreDirectory;
-  readonly identity: LocalIdentity;
-  issueAgentToken(agentId: string, overrides?: AgentTokenOverrides): Promise<string>;
-  outbox(to?: string): Promise<OutboxMessage[]>;
-}
-
-/** Migrates and seeds an embedded database (PGlite) — e.g. once, as a template to clone in tests. */
-export async function prepareEmbeddedDatabase(database: SqlDatabase, seed = true): Promise<void> {
-  await runMigrations(database, [...CORE_DIRECTORY_MIGRATIONS, ...SUPPORT_MIGRATIONS]);
-  if (seed) await seedDemoData(database);
-}
-
-/** The whole kit with no cloud and no setup: PGlite, the local signer and the outbox. */
-export async function createEmbeddedSupportServer(
-  options: EmbeddedSupportServerOptions = {},
-): Promise<EmbeddedSupportServer> {
-  const database: SqlDatabase =
-    options.database ??
-    (options.pglite
-      ? pgliteDatabase(options.pglite)
-      : await openPgliteDatabase(options.dataDir ? { dataDir: options.dataDir } : {}));
-  try {
-    await prepareEmbeddedDatabase(database, options.seed ?? true);
-    const clock = options.clock ?? systemClock;
-    const directory = sqlCoreDirectory(database);
-    const identity = await createLocalIdentity({
-      directory,
-      clock,
-      ...(options.identity?.privateJwk ? { privateJwk: options.identity.privateJwk } : {}),
-      ...(options.identity?.issuer ? { issuer: options.identity.issuer } : {}),
-    });
-    const notifier = options.notifier ?? outboxNotifier(database, clock);
-    const server = await createSupportServer({
-      ...options,
-      clock,
-      secrets: options.secrets ?? { hmacKey: randomBytes(32).toString('base64url') },
-      bindings: { database, directory, identity, notifier },
-      migrate: false,
-    });
-    return {
-      ...server,
-      database,
-      directory,
-      identity,
-      issueAgentToken: (agentId, overrides) => identity.issueAgentToken(agentId, overrides),
-      outbox: (to) => readOutbox(database, to),
-    };
-  } catch (error) {
-    await database.close().catch(() => {});
-    throw error;
-  }
 }

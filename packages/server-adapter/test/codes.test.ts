@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmbeddedSupportServer } from '../src/index.js';
+import { createEmbeddedSupportServer } from '../src/embedded.js';
 import {
   CapturingLogger,
   closeAll,
@@ -338,7 +338,7 @@ describe('notifier faults (b8)', () => {
 
   it('the outbox stores one message per issueId', async () => {
     const h = await harness();
-    const { outboxNotifier } = await import('../src/index.js');
+    const { outboxNotifier } = await import('../src/embedded.js');
     const notifier = outboxNotifier(h.server.database, h.clock);
     const message = {
       issueId: 'same-issue',

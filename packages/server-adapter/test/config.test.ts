@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalIdentity, outboxNotifier } from '../src/embedded.js';
 import {
-  createLocalIdentity,
   createSupportServer,
-  outboxNotifier,
   SupportConfigError,
   type SupportServerOptions,
   sqlCoreDirectory,

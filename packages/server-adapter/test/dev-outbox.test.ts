@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLambdaNotifier } from '../src/bindings/aws/lambda-notifier.js';
-import { composeCodeMessage, OutboxMessages } from '../src/index.js';
+import { OutboxMessages } from '../src/embedded.js';
+import { composeCodeMessage } from '../src/services/codes.js';
 import { startLocalLambda } from './aws/local-lambda.js';
 import { closeAll, DEMO, harness, openTechnicalSession } from './helpers.js';
 

@@ -8,12 +8,10 @@ import {
   DEMO,
   type EmbeddedSupportServer,
   type EmbeddedSupportServerOptions,
-  type LogFields,
-  type Logger,
   pgliteDatabase,
-  postgresDatabase,
-  type SqlDatabase,
-} from '../src/index.js';
+} from '../src/embedded.js';
+import type { LogFields, Logger, SqlDatabase } from '../src/index.js';
+import { postgresDatabase } from '../src/postgres.js';
 
 export { DEMO };
 

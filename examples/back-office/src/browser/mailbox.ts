@@ -1,4 +1,4 @@
-import type { OutboxMessage } from '@waizant/support-server-adapter';
+import type { OutboxMessage } from '@waizant/support-server-adapter/embedded';
 import { cell, showAgentBadge } from './agent.js';
 
 async function refresh(body: HTMLTableSectionElement) {

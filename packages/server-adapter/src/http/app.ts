@@ -31,6 +31,8 @@ export interface HttpOptions {
   /** Extra routes for development (e.g. the outbox); never enable in production. */
   readonly devRoutes?: ReadonlyArray<{ path: string; handler: (url: URL) => Promise<unknown> }>;
   readonly openApi?: OpenApiOptions;
+  /** Prefix of every route (e.g. `/api/support`); `/` when absent. */
+  readonly basePath?: string;
 }
 
 type Part<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodMiniType }
@@ -169,7 +171,7 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
   const redeemAllowed = new Set([...options.origins, ...options.redeemOrigins]);
   const digits = context.limits.codeDigits;
   const openApi = buildOpenApiDocument({ ...options.openApi, codeDigits: digits, jwks: !!identity.jwks });
-  const app = new Hono();
+  const app = new Hono().basePath(options.basePath ?? '/');
 
   function corsHeaders(req: Request, origins: ReadonlySet<string>): Record<string, string> {
     const origin = req.headers.get('origin');
