@@ -196,6 +196,7 @@ beforeAll(() => {
         useDefineForClassFields: false,
         types: ['node'],
         moduleDetection: 'force',
+        declaration: false, // snippets are not libraries: their exports need no portable types
         noUnusedLocals: false,
       },
       include: blocks.filter((b) => !b.skip).map((b) => `./${b.file.slice(out.length + 1)}`),
