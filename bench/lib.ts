@@ -14,9 +14,9 @@ import {
   DEMO,
   type EmbeddedSupportServer,
   type EmbeddedSupportServerOptions,
-  postgresDatabase,
-  type SqlDatabase,
-} from '../packages/server-adapter/src/index.js';
+} from '../packages/server-adapter/src/embedded.js';
+import type { SqlDatabase } from '../packages/server-adapter/src/index.js';
+import { postgresDatabase } from '../packages/server-adapter/src/postgres.js';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '..');

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/contract.ts', 'src/ui.ts'],
+  entry: ['src/index.ts', 'src/contract.ts', 'src/ui.ts', 'src/machine.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

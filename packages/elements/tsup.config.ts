@@ -5,6 +5,9 @@ export default defineConfig({
     'src/index.ts',
     'src/define.ts',
     'src/http/client.ts',
+    // An entry of its own so that its code lands outside the elements' chunk: a host importing
+    // only `resolveLang` from the main entry then bundles no element.
+    'src/i18n/index.ts',
     'src/components/support-flow/support-flow.ts',
     'src/components/successor-activity/successor-activity.ts',
   ],

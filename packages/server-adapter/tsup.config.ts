@@ -3,6 +3,10 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    // PGlite, the local signer and the outbox; and the `pg` binding: each behind its own entry
+    // so that the main entry loads no driver.
+    embedded: 'src/embedded.ts',
+    postgres: 'src/postgres.ts',
     'http/node': 'src/http/node.ts',
     'http/lambda': 'src/http/lambda.ts',
     'cli/migrate': 'src/cli/migrate.ts',

@@ -13,7 +13,7 @@ import {
   createEmbeddedSupportServer,
   DEMO,
   type EmbeddedSupportServer,
-} from '@waizant/support-server-adapter';
+} from '@waizant/support-server-adapter/embedded';
 import { hardenNodeServer, toNodeListener } from '@waizant/support-server-adapter/node';
 import { build } from 'esbuild';
 import { type PageName, renderPage } from './pages.js';

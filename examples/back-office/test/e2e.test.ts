@@ -67,7 +67,7 @@ async function readCode(context: BrowserContext, to: string, notBefore = ''): Pr
         async () => {
           const rows = mailbox.locator('#messages tr', { hasText: to });
           if ((await rows.count()) === 0) return '';
-          code = (/code is: (\d{6})/.exec((await rows.first().textContent()) ?? '') ?? [])[1] ?? '';
+          code = (await rows.first().getAttribute('data-code')) ?? '';
           return code !== notBefore ? code : '';
         },
         { timeout: 15_000 },

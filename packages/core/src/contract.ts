@@ -5,7 +5,7 @@
  */
 export * from './contract/api.js';
 export * from './contract/errors.js';
-export { buildOpenApiDocument, type OpenApiOptions } from './contract/openapi.js';
+export { buildOpenApiDocument, type ExtraRoute, type OpenApiOptions } from './contract/openapi.js';
 export * from './contract/primitives.js';
 export {
   type RouteName,

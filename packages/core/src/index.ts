@@ -1,8 +1,12 @@
+/**
+ * `@waizant/support-core`: the support flow's facade (`createSupportFlow`), the wire contract and
+ * the pure rules. The statechart itself and its XState-facing types are on
+ * `@waizant/support-core/machine`, so that nothing here exposes XState in a host's types.
+ */
 export * from './contract/constants.js';
 export * from './contract.js';
 export {
   createSupportFlow,
-  createSupportMachineActors,
   type SupportCommand,
   type SupportFlow,
   type SupportFlowOptions,
@@ -10,20 +14,6 @@ export {
   type SupportView,
 } from './machine/facade.js';
 export { idleSupportFlowState } from './machine/idle.js';
-export {
-  createTimerActors,
-  type DeadlineInput,
-  type InactivityInput,
-  type SupportMachine,
-  supportMachine,
-} from './machine/machine.js';
-export type {
-  FlowError,
-  HandoffResult,
-  SessionResult,
-  SupportContext,
-  SupportEvent,
-  SupportInput,
-} from './machine/types.js';
+export type { FlowError, HandoffResult, SessionResult } from './machine/types.js';
 export * from './rules/flow.js';
 export * from './rules/limits.js';

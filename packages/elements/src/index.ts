@@ -1,7 +1,8 @@
 /**
- * `@waizant/support-elements`: the element classes, the HTTP client and the i18n helpers.
- * Importing this entry defines no tag; import `@waizant/support-elements/define` (or the
- * per-element entries) to register them.
+ * `@waizant/support-elements`: the element classes, the HTTP client, the i18n helpers and the
+ * event types. Importing this entry defines no tag, and a bundler drops the elements when only a
+ * helper is used; import `@waizant/support-elements/define` (or the per-element entries) to
+ * register them.
  */
 export {
   type ActivityEcosystemChangeDetail,
@@ -16,6 +17,7 @@ export {
   WaizantSupportFlow,
   type WaizantSupportHandoffDetail,
 } from './components/support-flow/support-flow.component.js';
+export type * from './events.js';
 export {
   createHttpSupportServices,
   type HttpSupportServicesOptions,

@@ -1,15 +1,10 @@
-export * from './bindings/embedded/index.js';
-export {
-  isConnectionError,
-  type OpenPostgresOptions,
-  openPostgresDatabase,
-  POSTGRES_DEFAULTS,
-  type PostgresDatabaseOptions,
-  postgresDatabase,
-  postgresPoolConfig,
-} from './bindings/postgres/database.js';
+/**
+ * `@waizant/support-server-adapter`: the server (`createSupportServer`), its ports, the
+ * migrations and the SQL Core directory. It loads no database driver, mailer or cloud SDK:
+ * those bindings are on `./embedded`, `./postgres` and `./aws`, each needing its own peer.
+ */
 export { sqlCoreDirectory } from './bindings/postgres/directory.js';
-export { createHttpHandler, DEFAULT_BODY_LIMIT_BYTES, type HttpOptions } from './http/app.js';
+export { DEFAULT_BODY_LIMIT_BYTES } from './http/app.js';
 export {
   CORE_DIRECTORY_MIGRATIONS,
   type Migration,
@@ -18,16 +13,13 @@ export {
 } from './migrations/index.js';
 export * from './ports/index.js';
 export {
-  createEmbeddedSupportServer,
   createSupportServer,
   DEFAULT_DESTINATIONS,
-  type EmbeddedSupportServer,
-  type EmbeddedSupportServerOptions,
   MIN_SECRET_LENGTH,
-  prepareEmbeddedDatabase,
+  SupportConfigError,
   type SupportServer,
   type SupportServerBindings,
   type SupportServerOptions,
 } from './server.js';
-export { composeCodeMessage } from './services/code-message.js';
+// `SupportServer.services` is typed with these, so callers can call the services directly.
 export type { AgentRef, SupportServerServices } from './services/index.js';

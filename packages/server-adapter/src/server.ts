@@ -1,43 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import type { PGliteInterface } from '@electric-sql/pglite';
 import {
   type DestinationPage,
-  resolveLimits,
+  SupportError,
   type SupportLimits,
   type SupportLimitsInput,
 } from '@waizant/support-core';
-import {
-  type AgentTokenOverrides,
-  createLocalIdentity,
-  type LocalIdentity,
-} from './bindings/embedded/identity.js';
-import { type OutboxMessage, outboxNotifier, readOutbox } from './bindings/embedded/notifier.js';
-import { openPgliteDatabase, pgliteDatabase } from './bindings/embedded/pglite.js';
-import { seedDemoData } from './bindings/embedded/seed.js';
-import { sqlCoreDirectory } from './bindings/postgres/directory.js';
+import { OutboxMessages, OutboxQuery, readOutbox } from './bindings/embedded/outbox.js';
+import { checkServerOptions } from './config.js';
+
+export { DEFAULT_DESTINATIONS, MIN_SECRET_LENGTH, SupportConfigError } from './config.js';
+
 import { createHttpHandler } from './http/app.js';
-import { CORE_DIRECTORY_MIGRATIONS, runMigrations, SUPPORT_MIGRATIONS } from './migrations/index.js';
+import { runMigrations, SUPPORT_MIGRATIONS } from './migrations/index.js';
 import {
   type Clock,
   type CoreDirectory,
+  consoleLogger,
   type Identity,
   type Logger,
   type Notifier,
   type SqlDatabase,
-  silentLogger,
   systemClock,
 } from './ports/index.js';
 import { deriveKeys, type ServiceContext } from './services/context.js';
 import { createServices, type SupportServerServices } from './services/index.js';
-
-export const MIN_SECRET_LENGTH = 32;
-
-export const DEFAULT_DESTINATIONS: Readonly<Record<DestinationPage, string>> = {
-  'web-home': 'https://web.example/assist',
-  'web-my-ecosystem': 'https://web.example/my-ecosystem/assist',
-  store: 'https://store.example/assist',
-  app: 'https://app.example/assist',
-};
 
 export interface SupportServerBindings {
   readonly database: SqlDatabase;
@@ -53,12 +38,16 @@ export interface SupportServerOptions {
   /** `hmacKey`: at least 32 characters; keys for codes, handoff tokens and session references derive from it. */
   readonly secrets: { readonly hmacKey: string };
   readonly clock?: Clock;
+  /** Default: warnings and errors as JSON lines on stderr (`consoleLogger('warn')`). */
   readonly logger?: Logger;
   /** Browser origins allowed to call the API (the host back office). */
   readonly origins?: readonly string[];
   /** Base URL per destination page; the handoff token is appended in the fragment. */
   readonly destinations?: Partial<Record<DestinationPage, string>>;
-  /** Serves `GET /dev/outbox?to=`. Development only; off by default. */
+  /**
+   * Serves `GET /dev/outbox?to=` (the outbox's messages, each with a `code` field on code
+   * messages; described in the OpenAPI document while on). Development only; off by default.
+   */
   readonly devRoutes?: boolean;
   /** Runs `sweepExpiredSessions` every so many ms (off when absent). */
   readonly sweepIntervalMs?: number;
@@ -66,6 +55,12 @@ export interface SupportServerOptions {
   readonly migrate?: boolean;
   readonly bodyLimitBytes?: number;
   readonly openApi?: { serverUrl?: string; version?: string };
+  /**
+   * Serves every route under this path (e.g. `/api/support`), for hosts that hand the handler
+   * whole URLs, as `node:http` does. Absent: the routes sit at the root (mounts that strip their
+   * prefix, such as Express's `app.use(path, …)`, need none).
+   */
+  readonly basePath?: string;
 }
 
 export interface SupportServer {
@@ -77,55 +72,15 @@ export interface SupportServer {
   close(): Promise<void>;
 }
 
-function fail(message: string): never {
-  throw new Error(`Invalid support server configuration — ${message}`);
-}
-
-function checkOrigin(value: string, what: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    fail(`${what} "${value}" is not a URL`);
-  }
-  if (url.protocol !== 'https:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
-    fail(`${what} "${value}" must use https (http only for localhost)`);
-  }
-  return url.origin;
-}
-
 /** Validates the configuration (failing at start-up with a clear message), migrates, and builds the server. */
 export async function createSupportServer(options: SupportServerOptions): Promise<SupportServer> {
-  const bindings = options.bindings ?? fail('bindings are required');
-  for (const [name, method] of [
-    ['database', 'query'],
-    ['directory', 'getUser'],
-    ['identity', 'verifyAgentToken'],
-    ['notifier', 'send'],
-  ] as const) {
-    const binding = bindings[name] as unknown as Record<string, unknown> | undefined;
-    if (!binding || typeof binding[method] !== 'function') fail(`bindings.${name} is missing`);
-  }
-  const hmacKey = options.secrets?.hmacKey;
-  if (typeof hmacKey !== 'string' || hmacKey.length < MIN_SECRET_LENGTH) {
-    fail(`secrets.hmacKey must have at least ${MIN_SECRET_LENGTH} characters`);
-  }
-  let limits: SupportLimits;
-  try {
-    limits = resolveLimits(options.limits ?? {});
-  } catch (error) {
-    fail(error instanceof Error ? error.message : 'limits');
-  }
-  const origins = (options.origins ?? []).map((o) => {
-    const origin = checkOrigin(o, 'origin');
-    if (origin !== o) fail(`origin "${o}" must be a bare origin like ${origin}`);
-    return origin;
-  });
-  const destinations = { ...DEFAULT_DESTINATIONS, ...options.destinations };
-  for (const [page, url] of Object.entries(destinations)) checkOrigin(url, `destinations.${page}`);
+  const { limits, origins, destinations } = checkServerOptions(options);
+  const { bindings } = options;
+  const hmacKey = options.secrets.hmacKey;
   const redeemOrigins = [...new Set(Object.values(destinations).map((url) => new URL(url).origin))];
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  // Warnings by default, so a refused origin or token is visible without configuring anything.
+  const logger = options.logger ?? consoleLogger('warn');
 
   if (options.migrate ?? true) await runMigrations(bindings.database, SUPPORT_MIGRATIONS);
 
@@ -149,12 +104,37 @@ export async function createSupportServer(options: SupportServerOptions): Promis
     origins,
     redeemOrigins,
     bodyLimitBytes: options.bodyLimitBytes,
-    openApi: options.openApi,
+    ...(options.basePath ? { basePath: options.basePath } : {}),
+    openApi: {
+      ...options.openApi,
+      ...(options.devRoutes
+        ? {
+            extraRoutes: [
+              {
+                path: '/dev/outbox',
+                operationId: 'devOutbox',
+                summary:
+                  'Development only (devRoutes): what the outbox would have e-mailed, oldest first; `code` holds the code of a code message',
+                query: OutboxQuery,
+                response: OutboxMessages,
+              },
+            ],
+          }
+        : {}),
+    },
     devRoutes: options.devRoutes
       ? [
           {
             path: '/dev/outbox',
-            handler: (url) => readOutbox(bindings.database, url.searchParams.get('to') ?? undefined),
+            handler: async (url) => {
+              const query = OutboxQuery.safeParse(Object.fromEntries(url.searchParams));
+              if (!query.success) {
+                throw new SupportError('invalid_input', 'Invalid input.', {
+                  issues: [{ path: 'query.to', message: 'an e-mail address of at most 254 characters' }],
+                });
+              }
+              return readOutbox(bindings.database, query.data.to);
+            },
           },
         ]
       : [],
@@ -176,76 +156,4 @@ export async function createSupportServer(options: SupportServerOptions): Promis
       await bindings.database.close();
     },
   };
-}
-
-export interface EmbeddedSupportServerOptions extends Omit<SupportServerOptions, 'bindings' | 'secrets'> {
-  /** Persist in this folder (PGlite); in memory when absent. */
-  readonly dataDir?: string;
-  /** Use this PGlite instance (e.g. a `clone()` of a migrated template). */
-  readonly pglite?: PGliteInterface;
-  /** Or any `SqlDatabase` (e.g. `postgresDatabase(pool)`): the embedded identity and outbox over it. */
-  readonly database?: SqlDatabase;
-  /** Insert the demo directory (default true). */
-  readonly seed?: boolean;
-  /** A random key is drawn when absent: codes then do not survive a restart. */
-  readonly secrets?: { readonly hmacKey: string };
-  readonly identity?: { privateJwk?: import('jose').JWK; issuer?: string };
-  /** Replace the outbox notifier (it still gets the transaction). */
-  readonly notifier?: Notifier;
-}
-
-export interface EmbeddedSupportServer extends SupportServer {
-  readonly database: SqlDatabase;
-  readonly directory: CoreDirectory;
-  readonly identity: LocalIdentity;
-  issueAgentToken(agentId: string, overrides?: AgentTokenOverrides): Promise<string>;
-  outbox(to?: string): Promise<OutboxMessage[]>;
-}
-
-/** Migrates and seeds an embedded database (PGlite) — e.g. once, as a template to clone in tests. */
-export async function prepareEmbeddedDatabase(database: SqlDatabase, seed = true): Promise<void> {
-  await runMigrations(database, [...CORE_DIRECTORY_MIGRATIONS, ...SUPPORT_MIGRATIONS]);
-  if (seed) await seedDemoData(database);
-}
-
-/** The whole kit with no cloud and no setup: PGlite, the local signer and the outbox. */
-export async function createEmbeddedSupportServer(
-  options: EmbeddedSupportServerOptions = {},
-): Promise<EmbeddedSupportServer> {
-  const database: SqlDatabase =
-    options.database ??
-    (options.pglite
-      ? pgliteDatabase(options.pglite)
-      : await openPgliteDatabase(options.dataDir ? { dataDir: options.dataDir } : {}));
-  try {
-    await prepareEmbeddedDatabase(database, options.seed ?? true);
-    const clock = options.clock ?? systemClock;
-    const directory = sqlCoreDirectory(database);
-    const identity = await createLocalIdentity({
-      directory,
-      clock,
-      accounts: database,
-      ...(options.identity?.privateJwk ? { privateJwk: options.identity.privateJwk } : {}),
-      ...(options.identity?.issuer ? { issuer: options.identity.issuer } : {}),
-    });
-    const notifier = options.notifier ?? outboxNotifier(database, clock);
-    const server = await createSupportServer({
-      ...options,
-      clock,
-      secrets: options.secrets ?? { hmacKey: randomBytes(32).toString('base64url') },
-      bindings: { database, directory, identity, notifier },
-      migrate: false,
-    });
-    return {
-      ...server,
-      database,
-      directory,
-      identity,
-      issueAgentToken: (agentId, overrides) => identity.issueAgentToken(agentId, overrides),
-      outbox: (to) => readOutbox(database, to),
-    };
-  } catch (error) {
-    await database.close().catch(() => {});
-    throw error;
-  }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmbeddedSupportServer } from '../src/index.js';
+import { createEmbeddedSupportServer } from '../src/embedded.js';
 import {
   CapturingLogger,
   closeAll,
@@ -44,7 +44,7 @@ async function attempts(h: Awaited<ReturnType<typeof harness>>, id: string) {
   return rows[0]!;
 }
 
-describe('brute force (SECURITY.md b1)', () => {
+describe('brute force (docs/security.md §4 check 1)', () => {
   it('counts 5 wrong codes, locks the session on the 5th, refuses the 6th (even the right code)', async () => {
     const h = await harness();
     const { agent, id } = await sessionAtAgentCode(h);
@@ -338,7 +338,7 @@ describe('notifier faults (b8)', () => {
 
   it('the outbox stores one message per issueId', async () => {
     const h = await harness();
-    const { outboxNotifier } = await import('../src/index.js');
+    const { outboxNotifier } = await import('../src/embedded.js');
     const notifier = outboxNotifier(h.server.database, h.clock);
     const message = {
       issueId: 'same-issue',

@@ -3,7 +3,8 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLambdaNotifier } from '../src/bindings/aws/lambda-notifier.js';
-import { allNotifiers, type Notifier, outboxNotifier, smtpNotifier } from '../src/index.js';
+import { allNotifiers, outboxNotifier, smtpNotifier } from '../src/embedded.js';
+import type { Notifier } from '../src/index.js';
 import { type startLocalLambda as StartLocalLambda, startLocalLambda } from './aws/local-lambda.js';
 import {
   BACKEND,

@@ -1,16 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import pg from 'pg';
 import { SupportError } from '@waizant/support-core';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createEmbeddedSupportServer,
-  type EmbeddedSupportServer,
-  type Notification,
-  type Notifier,
-  openPostgresDatabase,
-  outboxNotifier,
-  type SqlDatabase,
-} from '../src/index.js';
+import { createEmbeddedSupportServer, type EmbeddedSupportServer, outboxNotifier } from '../src/embedded.js';
+import type { Notification, Notifier, SqlDatabase } from '../src/index.js';
+import { openPostgresDatabase } from '../src/postgres.js';
 import { CapturingLogger, count, DEMO, HMAC_KEY, latestCode, TestClock } from './helpers.js';
 import { HttpClient, type Listening, listen } from './support/http.js';
 import { type Cluster, startCluster } from './support/pg-cluster.mjs';

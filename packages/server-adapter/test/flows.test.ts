@@ -203,7 +203,7 @@ describe('ecosystem admin (successor), end to end over HTTP', () => {
 describe('successor processes: keyset pagination over many rows', () => {
   it('pages through 250 generated processes with an opaque cursor, newest first, no duplicates', async () => {
     const h = await harness();
-    const { generateProcesses } = await import('../src/index.js');
+    const { generateProcesses } = await import('../src/embedded.js');
     await generateProcesses(h.server.database, {
       userId: DEMO.users.successor.id,
       ecosystemId: DEMO.ecosystems.gomez.id,

@@ -8,12 +8,10 @@ import {
   DEMO,
   type EmbeddedSupportServer,
   type EmbeddedSupportServerOptions,
-  type LogFields,
-  type Logger,
   pgliteDatabase,
-  postgresDatabase,
-  type SqlDatabase,
-} from '../src/index.js';
+} from '../src/embedded.js';
+import type { LogFields, Logger, SqlDatabase } from '../src/index.js';
+import { postgresDatabase } from '../src/postgres.js';
 
 export { DEMO };
 
@@ -203,10 +201,9 @@ export function wrap(server: EmbeddedSupportServer, clock: TestClock, logger: Ca
 /** Reads the latest code e-mailed to `to`, like a person would. */
 export async function latestCode(server: EmbeddedSupportServer, to: string): Promise<string> {
   const messages = await server.outbox(to);
-  const last = messages[messages.length - 1];
-  const match = last ? /code is: (\d+)/.exec(last.text) : null;
-  if (!match?.[1]) throw new Error(`no code e-mailed to ${to}`);
-  return match[1];
+  const code = messages[messages.length - 1]?.code;
+  if (!code) throw new Error(`no code e-mailed to ${to}`);
+  return code;
 }
 
 export async function count(server: EmbeddedSupportServer, table: string, where = 'true'): Promise<number> {

@@ -250,7 +250,7 @@ describe('CSRF (b14) and headers', () => {
 
   it('an unexpected failure is a generic 500 without details or stack', async () => {
     const database = await freshDatabase();
-    const { createLocalIdentity, outboxNotifier } = await import('../src/index.js');
+    const { createLocalIdentity, outboxNotifier } = await import('../src/embedded.js');
     const directory = sqlCoreDirectory(database);
     const clock = { now: () => new Date('2026-03-02T10:00:00.000Z') };
     const identity = await createLocalIdentity({ directory, clock });
@@ -317,7 +317,7 @@ describe('agent JWT (b17)', () => {
       noGroup: await issue({ groups: ['customers'] }),
       expired: await issue({ issuedAt: new Date(h.clock.now().getTime() - 3601 * 1000) }),
       inactive: await issue({}, DEMO.agents.carla.id),
-      unknown: await issue({}, '00000000-0000-4000-8000-00000000dead'),
+      unknown: await issue({ unknownAgent: true }, '00000000-0000-4000-8000-00000000dead'),
       garbage: 'not.a.jwt',
       empty: '',
     };
@@ -345,7 +345,7 @@ describe('agent JWT (b17)', () => {
 describe('configuration', () => {
   it('fails at start-up with a clear message', async () => {
     const database = await freshDatabase();
-    const { createLocalIdentity, outboxNotifier } = await import('../src/index.js');
+    const { createLocalIdentity, outboxNotifier } = await import('../src/embedded.js');
     const directory = sqlCoreDirectory(database);
     const clock = { now: () => new Date() };
     const identity = await createLocalIdentity({ directory, clock });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmbeddedSupportServer } from '../src/index.js';
+import { createEmbeddedSupportServer } from '../src/embedded.js';
 import {
   BACKEND,
   CapturingLogger,

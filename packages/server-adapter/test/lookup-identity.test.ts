@@ -1,13 +1,15 @@
 import { SupportError } from '@waizant/support-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
-  type AccountStatus,
   createLocalIdentity,
-  createSupportServer,
   type EmbeddedSupportServer,
-  type Identity,
   outboxNotifier,
   readOutbox,
+} from '../src/embedded.js';
+import {
+  type AccountStatus,
+  createSupportServer,
+  type Identity,
   sqlCoreDirectory,
   stricterUserStatus,
 } from '../src/index.js';

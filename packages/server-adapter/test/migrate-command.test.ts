@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { migrateCommand } from '../src/cli/migrate.js';
-import { openPgliteDatabase } from '../src/index.js';
+import { openPgliteDatabase } from '../src/embedded.js';
 import { closeAll, closeTemplate, freshDatabase } from './helpers.js';
 
 afterEach(closeAll);

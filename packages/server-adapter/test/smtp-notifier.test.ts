@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { smtpNotifier } from '../src/index.js';
+import { smtpNotifier } from '../src/embedded.js';
 
 let server: SMTPServer | undefined;
 

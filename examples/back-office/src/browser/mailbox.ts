@@ -1,24 +1,19 @@
+import type { OutboxMessage } from '@waizant/support-server-adapter/embedded';
 import { cell, showAgentBadge } from './agent.js';
-
-interface Message {
-  createdAt?: string;
-  created_at?: string;
-  to: string;
-  subject: string;
-  text: string;
-}
 
 async function refresh(body: HTMLTableSectionElement) {
   const response = await fetch('/api/dev/outbox');
   if (!response.ok) return;
-  const payload = (await response.json()) as Message[] | { messages: Message[] };
-  const messages = Array.isArray(payload) ? payload : payload.messages;
+  const messages = (await response.json()) as OutboxMessage[];
   body.replaceChildren();
   for (const message of [...messages].reverse()) {
     const row = body.insertRow();
-    cell(row, new Date(message.createdAt ?? message.created_at ?? Date.now()).toLocaleTimeString());
+    // The outbox gives the code as a field: tools read it here instead of parsing the text.
+    if (message.code) row.dataset.code = message.code;
+    cell(row, new Date(message.createdAt).toLocaleTimeString());
     cell(row, message.to);
     cell(row, message.subject);
+    cell(row, message.code ?? '—');
     cell(row, message.text, true);
   }
 }

@@ -56,6 +56,41 @@ export interface OpenApiOptions {
   codeDigits?: number;
   /** The server publishes its signing keys at `/.well-known/jwks.json` (local signer). */
   jwks?: boolean;
+  /** GET routes outside the table that this server also answers (e.g. its development routes). */
+  extraRoutes?: readonly ExtraRoute[];
+}
+
+export interface ExtraRoute {
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly query?: z.ZodMiniType;
+  readonly response: z.ZodMiniType;
+}
+
+function extraPaths(
+  extra: readonly ExtraRoute[],
+  components: Record<string, JsonSchema>,
+): Record<string, Record<string, JsonSchema>> {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of extra) {
+    paths[route.path] = {
+      get: {
+        operationId: route.operationId,
+        summary: route.summary,
+        parameters: parameters({ query: route.query } as RouteSpec, components),
+        responses: {
+          200: {
+            description: 'OK',
+            content: { 'application/json': { schema: jsonSchema(route.response, 'output', components) } },
+          },
+          400: errorResponse,
+        },
+        security: [],
+      },
+    };
+  }
+  return paths;
 }
 
 /** Routes outside the table that the server also answers: its own description and its keys. */
@@ -130,7 +165,11 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
       description: `Errors are \`{ error: { code, message } }\` with code one of: ${errorCodes.join(', ')}.`,
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
-    paths: { ...paths, ...documentRoutes(options.jwks ?? false) },
+    paths: {
+      ...paths,
+      ...documentRoutes(options.jwks ?? false),
+      ...extraPaths(options.extraRoutes ?? [], components),
+    },
     components: {
       schemas: { ...components, ApiError: jsonSchema(ApiErrorBody, 'output', components) },
       securitySchemes: { agentToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

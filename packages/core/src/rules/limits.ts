@@ -2,8 +2,8 @@ import * as z from 'zod/mini';
 import { CODE_DIGITS_MAX, CODE_DIGITS_MIN, DEFAULT_CODE_DIGITS } from '../contract/constants.js';
 
 /**
- * Time, attempt and rate limits. Defaults follow the project's security checklist; the
- * bounds keep a configuration from weakening them past what the checklist allows
+ * Time, attempt and rate limits. Defaults follow docs/security.md §2.1–§2.3; the
+ * bounds keep a configuration from weakening them past what those rules allow
  * (e.g. codes live at most 10 minutes, handoff tokens carry at least 128 bits).
  */
 const bounded = (min: number, max: number, fallback: number) =>

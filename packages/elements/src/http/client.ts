@@ -46,15 +46,62 @@ function unavailable(cause?: unknown): SupportError {
   return error;
 }
 
-async function errorFromResponse(response: Response): Promise<SupportError> {
+async function errorFromResponse(response: Response, notTheApi: () => void): Promise<SupportError> {
   let json: unknown;
   try {
     json = await response.json();
   } catch {
+    notTheApi();
     return unavailable();
   }
   const parsed = ApiErrorBody.safeParse(json);
+  if (!parsed.success) notTheApi();
   return parsed.success ? SupportError.fromBody(parsed.data) : unavailable();
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Diagnostics for the host's developers: the element shows end users a generic message, so a
+ * misconfiguration (token provider, `origins`, `api-base`) is named here, once per problem
+ * and client. Never with a token.
+ */
+function diagnostics(base: string) {
+  const seen = new Set<string>();
+  const here = globalThis.location?.origin ?? 'this page';
+  const warn = (message: string) => {
+    if (seen.has(message)) return;
+    seen.add(message);
+    console.warn(`[waizant-support] ${message}`);
+  };
+  return {
+    providerThrew: (error: unknown) =>
+      warn(`tokenProvider threw, so the request was not sent: ${messageOf(error)}`),
+    noToken: () =>
+      warn(
+        'no agent token: the token / tokenProvider gave nothing, so the request went without Authorization and the server will answer 401',
+      ),
+    unauthorized: () =>
+      warn(
+        'the server refused the agent token (401 unauthorized): expired, or not an ID token for an active agent of this identity; the server logs the reason at warn level',
+      ),
+    forbidden: (message: string) =>
+      warn(
+        `the server refused the request (403 forbidden: "${message}"); if it refused this page's origin, add "${here}" to the server's origins`,
+      ),
+    unreachable: (error: unknown) =>
+      warn(
+        `the API is not reachable at api-base "${base}" (${messageOf(error)}): check the URL and that the server runs; a CORS preflight refused because "${here}" is not in the server's origins looks the same`,
+      ),
+    offContract: (what: string) =>
+      warn(
+        `the ${what} answer from api-base "${base}" does not match the contract of these elements: are the server adapter and the elements the same version?`,
+      ),
+    notTheApi: (status: number) =>
+      warn(
+        `the answer from api-base "${base}" (HTTP ${status}) is not the support API's JSON: is api-base the path where the server adapter is mounted?`,
+      ),
+  };
 }
 
 /**
@@ -65,6 +112,8 @@ async function errorFromResponse(response: Response): Promise<SupportError> {
  */
 export function createHttpSupportServices(options: HttpSupportServicesOptions): SupportServices {
   const base = options.apiBase.replace(/\/+$/, '');
+  const diagnose = diagnostics(base);
+  const providerErrors = new WeakSet<object>();
   const client: KyInstance = ky.create({
     ...(options.fetch ? { fetch: options.fetch } : {}),
     timeout: options.timeoutMs ?? 15_000,
@@ -78,8 +127,16 @@ export function createHttpSupportServices(options: HttpSupportServicesOptions): 
     hooks: {
       beforeRequest: [
         async (request) => {
-          const token = await options.getToken();
+          let token: string | null | undefined;
+          try {
+            token = await options.getToken();
+          } catch (error) {
+            diagnose.providerThrew(error);
+            if (typeof error === 'object' && error !== null) providerErrors.add(error);
+            throw error;
+          }
           if (token) request.headers.set('Authorization', `Bearer ${token}`);
+          else diagnose.noToken();
         },
       ],
     },
@@ -112,18 +169,33 @@ export function createHttpSupportServices(options: HttpSupportServicesOptions): 
       });
     } catch (error) {
       if (input.options.signal.aborted) throw error;
-      if (error instanceof HTTPError) throw await errorFromResponse(error.response);
+      if (error instanceof HTTPError) {
+        const status = error.response.status;
+        const typed = await errorFromResponse(error.response, () => diagnose.notTheApi(status));
+        if (status === 401 && typed.code === 'unauthorized') diagnose.unauthorized();
+        if (status === 403 && typed.code === 'forbidden') diagnose.forbidden(typed.message);
+        throw typed;
+      }
+      if (typeof error !== 'object' || error === null || !providerErrors.has(error))
+        diagnose.unreachable(error);
       throw unavailable(error);
     }
-    if (response.status !== route.status) throw unavailable();
+    if (response.status !== route.status) {
+      diagnose.notTheApi(response.status);
+      throw unavailable();
+    }
     let json: unknown;
     try {
       json = await response.json();
     } catch (error) {
+      diagnose.notTheApi(response.status);
       throw unavailable(error);
     }
     const parsed = (route.response as Parser<RouteResponse<N>>).safeParse(json);
-    if (!parsed.success) throw unavailable();
+    if (!parsed.success) {
+      diagnose.offContract(name);
+      throw unavailable();
+    }
     return parsed.data;
   }
 

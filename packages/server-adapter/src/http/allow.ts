@@ -5,11 +5,14 @@
 export class MethodTable {
   private readonly entries = new Map<string, { pattern: RegExp; methods: Set<string> }>();
 
+  /** `prefix`: the handler's base path (no trailing slash), which the router sees in every URL. */
+  constructor(private readonly prefix = '') {}
+
   /** `template` is a route path with `{param}` segments, as in core's route table. */
   add(template: string, method: string): void {
     let entry = this.entries.get(template);
     if (!entry) {
-      const source = template
+      const source = (this.prefix + template)
         .split(/\{\w+\}/)
         .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
         .join('[^/]+');

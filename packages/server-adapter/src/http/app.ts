@@ -1,6 +1,7 @@
 import {
   buildOpenApiDocument,
   IdempotencyKey,
+  type OpenApiOptions,
   type RouteName,
   type RouteResponse,
   type RouteSpec,
@@ -32,7 +33,9 @@ export interface HttpOptions {
   readonly bodyLimitBytes?: number;
   /** Extra routes for development (e.g. the outbox); never enable in production. */
   readonly devRoutes?: ReadonlyArray<{ path: string; handler: (url: URL) => Promise<unknown> }>;
-  readonly openApi?: { serverUrl?: string; version?: string };
+  readonly openApi?: OpenApiOptions;
+  /** Prefix of every route (e.g. `/api/support`); `/` when absent. */
+  readonly basePath?: string;
 }
 
 type Part<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodMiniType }
@@ -116,8 +119,8 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
   const redeemAllowed = new Set([...options.origins, ...options.redeemOrigins]);
   const digits = context.limits.codeDigits;
   const openApi = buildOpenApiDocument({ ...options.openApi, codeDigits: digits, jwks: !!identity.jwks });
-  const app = new Hono();
-  const methods = new MethodTable();
+  const app = new Hono().basePath(options.basePath ?? '/');
+  const methods = new MethodTable((options.basePath ?? '').replace(/\/$/, ''));
 
   function corsHeaders(req: Request, origins: ReadonlySet<string>): Record<string, string> {
     const origin = req.headers.get('origin');
@@ -164,10 +167,12 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     methods.add(spec.path, spec.method);
     if (spec.method === 'POST') {
       methods.add(spec.path, 'OPTIONS');
-      app.options(
-        honoPath(spec.path),
-        (c) => new Response(null, { status: 204, headers: corsHeaders(c.req.raw, origins) }),
-      );
+      app.options(honoPath(spec.path), (c) => {
+        const origin = c.req.raw.headers.get('origin');
+        if (origin !== null && !origins.has(origin))
+          logger.warn('CORS preflight refused: origin not in origins', { route: name, origin });
+        return new Response(null, { status: 204, headers: corsHeaders(c.req.raw, origins) });
+      });
     }
     app.on(spec.method, honoPath(spec.path), async (c) => {
       const req = c.req.raw;
@@ -230,6 +235,23 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
       } catch (error) {
         if (error instanceof SupportError) {
           status = error.status;
+          // A refusal is often a host misconfiguration: say why (never the token itself).
+          if (status === 401 || status === 403) {
+            const bearer = /^Bearer \S/.test(req.headers.get('authorization') ?? '');
+            const reason =
+              status === 403
+                ? error.message
+                : bearer
+                  ? 'the identity refused the bearer token'
+                  : 'no bearer token in the Authorization header';
+            logger.warn('request refused', {
+              route: name,
+              status,
+              code: error.code,
+              reason,
+              origin: req.headers.get('origin'),
+            });
+          }
           return errorResponse(error, cors);
         }
         logger.error('unexpected error', {
@@ -252,7 +274,14 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     methods.add('/.well-known/jwks.json', 'GET');
   }
   for (const dev of options.devRoutes ?? []) {
-    app.get(dev.path, async (c) => json(200, await dev.handler(new URL(c.req.url))));
+    app.get(dev.path, async (c) => {
+      try {
+        return json(200, await dev.handler(new URL(c.req.url)));
+      } catch (error) {
+        if (error instanceof SupportError) return errorResponse(error);
+        throw error;
+      }
+    });
     methods.add(dev.path, 'GET');
   }
   app.notFound((c) => {

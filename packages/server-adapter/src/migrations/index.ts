@@ -126,6 +126,12 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE support_sessions ADD COLUMN ineligible_reason text`,
     ],
   },
+  {
+    version: 4,
+    name: 'outbox code column',
+    // The development outbox hands out a message's code as a field, so nobody parses the text.
+    statements: [`ALTER TABLE support_outbox ADD COLUMN code text`],
+  },
 ];
 
 /**

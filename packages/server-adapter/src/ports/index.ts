@@ -109,6 +109,11 @@ export interface Notification {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  /**
+   * The one-time code of an `agent_code` / `user_code` message (also in `text`), for notifiers
+   * that render their own template. As secret as the text: never log it.
+   */
+  readonly code?: string;
 }
 
 export interface NotifyContext {
@@ -144,8 +149,16 @@ export const silentLogger: Logger = {
   error: () => {},
 };
 
-export function consoleLogger(): Logger {
-  const line = (level: string) => (message: string, fields?: LogFields) =>
-    console.log(JSON.stringify({ level, time: new Date().toISOString(), message, ...fields }));
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LEVELS)[number];
+
+/** JSON lines on the console from `minLevel` up: debug/info on stdout, warn/error on stderr. */
+export function consoleLogger(minLevel: LogLevel = 'debug'): Logger {
+  const line = (level: LogLevel) => {
+    if (LEVELS.indexOf(level) < LEVELS.indexOf(minLevel)) return () => {};
+    const write = level === 'warn' || level === 'error' ? console.error : console.log;
+    return (message: string, fields?: LogFields) =>
+      write(JSON.stringify({ level, time: new Date().toISOString(), message, ...fields }));
+  };
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }

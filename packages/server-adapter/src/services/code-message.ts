@@ -23,6 +23,7 @@ export function composeCodeMessage(input: CodeMessageInput): Notification {
       issueId: input.issueId,
       kind: 'agent_code',
       to: input.to,
+      code: input.code,
       subject: `Waizant support: your internal verification code`,
       text: [
         `Hello ${input.agentName},`,
@@ -39,6 +40,7 @@ export function composeCodeMessage(input: CodeMessageInput): Notification {
     issueId: input.issueId,
     kind: 'user_code',
     to: input.to,
+    code: input.code,
     subject: `Waizant support: your verification code for ${input.agentName}`,
     text: [
       `Hello ${input.userName},`,

@@ -12,10 +12,10 @@ import type { AgentRef } from './sessions.js';
 import { type IdentityUserStatus, withEffectiveStatus } from './user-status.js';
 
 /**
- * Agents must see whether the user exists (seed A1): lookups are instead rate-limited per agent and
- * audited. When the identity provider reports account statuses (Cognito), the user's status is the
- * stricter of the Core DB's and the provider's; a provider failure fails the lookup (503), it never
- * counts as active.
+ * Agents must see whether the user exists (docs/security.md §2.4): lookups are instead
+ * rate-limited per agent and audited. When the identity provider reports account statuses
+ * (Cognito), the user's status is the stricter of the Core DB's and the provider's; a provider
+ * failure fails the lookup (503), it never counts as active.
  */
 export async function lookup(
   ctx: ServiceContext,

@@ -24,7 +24,7 @@ import { createPreTokenGenerationHandler } from '../../src/bindings/aws/triggers
 import { createVerifyAuthChallengeHandler } from '../../src/bindings/aws/triggers/verify-auth-challenge.js';
 import { capturingLogger, SECRET } from './helpers.js';
 
-// SECURITY.md rows 17, 18, 19, 20, 15; (b) 9 (Cognito 429) and the Cognito half of (b) 15 (log leakage).
+// docs/security.md §3 rules 17, 18, 19, 20, 15; §4 check 9 (Cognito 429) and the Cognito half of check 15 (log leakage).
 const POOL = 'eu-west-1_TestPool1';
 const CLIENT = 'assisted-client-id';
 const NOW = new Date('2026-11-25T10:00:00Z');

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createCognitoIdentity } from '../../src/bindings/aws/cognito-identity.js';
 import { capturingLogger, SECRET } from './helpers.js';
 
-// SECURITY.md rows 16, 15; adversarial case (b) 17 and the JWT half of (b) 3.
+// docs/security.md §3 rules 16, 15; §4 check 17 and the JWT half of check 3.
 const POOL = 'eu-west-1_TestPool1';
 const ISSUER = `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`;
 const CLIENT = 'backoffice-client-id';

@@ -8,7 +8,7 @@ import type { Notification } from '../../src/ports/index.js';
 import { capturingLogger, memoryClaimStore } from './helpers.js';
 import { type LocalLambda, startLocalLambda } from './local-lambda.js';
 
-// SECURITY.md rows 21, 22, 23, 15, 14; (b) 7 (one email per issue), 8 (Lambda faults), 15 (logs).
+// docs/security.md §3 rules 21, 22, 23, 15, 14; §4 checks 7 (one email per issue), 8 (Lambda faults), 15 (logs).
 const FUNCTIONS = {
   agentCode: 'waizant-agent-code',
   userCode: 'waizant-user-code',

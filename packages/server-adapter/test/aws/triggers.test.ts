@@ -20,13 +20,13 @@ import {
 } from './cognito-events.js';
 import { SECRET } from './helpers.js';
 
-// Counts constant-time comparisons without changing them (SECURITY.md (b) 11).
+// Counts constant-time comparisons without changing them (docs/security.md §4 check 11).
 vi.mock('node:crypto', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:crypto')>();
   return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
 });
 
-// SECURITY.md rows 5 (compare), 17, 18; (b) 2 (replay/expiry of the answer), 3, 5, 11, 15.
+// docs/security.md §3 rules 5 (compare), 17, 18; §4 checks 2 (replay/expiry of the answer), 3, 5, 11, 15.
 const NOW = new Date('2026-11-25T10:00:00Z');
 const clock = { now: () => NOW };
 const AGENT = '7f1c1d3e-8a2b-4c5d-9e6f-0a1b2c3d4e5f';

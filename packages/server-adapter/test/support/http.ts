@@ -1,7 +1,7 @@
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { EmbeddedSupportServer } from '../../src/embedded.js';
 import { toNodeListener } from '../../src/http/node.js';
-import type { EmbeddedSupportServer } from '../../src/index.js';
 import type { ApiResponse } from '../helpers.js';
 
 /** One server instance listening on loopback, as a host would mount it with `toNodeListener`. */

@@ -1,9 +1,6 @@
 import { exportJWK, generateKeyPair } from 'jose';
-import {
-  createEmbeddedSupportServer,
-  type EmbeddedSupportServerOptions,
-  type SqlDatabase,
-} from '../../src/index.js';
+import { createEmbeddedSupportServer, type EmbeddedSupportServerOptions } from '../../src/embedded.js';
+import type { SqlDatabase } from '../../src/index.js';
 import { CapturingLogger, closeAll, freshDatabase, HMAC_KEY, TestClock, trackServer } from '../helpers.js';
 import { type Listening, listen } from './http.js';
 

@@ -1,11 +1,10 @@
-import { SuccessorActivity } from './successor-activity.component.js';
+import { defineSuccessorActivity } from '../../registry.js';
+import type { SuccessorActivity } from './successor-activity.component.js';
 
 export * from './successor-activity.component.js';
 
 /** Defines `<successor-activity>`; safe to load twice, and a no-op where there is no DOM. */
-if (typeof customElements !== 'undefined' && !customElements.get('successor-activity')) {
-  customElements.define('successor-activity', SuccessorActivity);
-}
+defineSuccessorActivity();
 
 declare global {
   interface HTMLElementTagNameMap {

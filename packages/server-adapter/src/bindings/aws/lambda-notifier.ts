@@ -45,7 +45,7 @@ export type LambdaNotifierOptions = CommonOptions &
     | {
         readonly region: string;
         readonly endpoint?: string;
-        /** Client-side timeout; keep it above the function's own timeout (README, "Notifications through Lambda"). Default 15 s. */
+        /** Client-side timeout; keep it above the function's own timeout (docs/security.md §3 rule 23). Default 15 s. */
         readonly requestTimeoutMs?: number;
       }
   );
@@ -130,7 +130,8 @@ export function createLambdaNotifier(options: LambdaNotifierOptions): Notifier {
 
   return {
     async send(message: Notification) {
-      const parsed = EmailPayloadSchema.safeParse(message);
+      const { code: _code, ...fieldsOnly } = message; // the e-mail function reads the code in `text`
+      const parsed = EmailPayloadSchema.safeParse(fieldsOnly);
       if (!parsed.success) {
         logger.error('notification refused: invalid payload', {
           issueId: message.issueId,

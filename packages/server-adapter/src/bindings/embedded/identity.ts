@@ -47,10 +47,16 @@ export interface AgentTokenOverrides {
   readonly issuer?: string;
   readonly expiresInSeconds?: number;
   readonly issuedAt?: Date;
+  /** Sign even though the directory has no such agent (to test that the server refuses it). */
+  readonly unknownAgent?: boolean;
 }
 
 export interface LocalIdentity extends Identity {
-  /** Issues an agent ID token like Cognito would (for the demo and tests). */
+  /**
+   * Issues an agent ID token like Cognito would (for the demo and tests). Throws
+   * `SupportError('invalid_input')` when `agentId` is not a UUID and `SupportError('not_found')`
+   * when the directory has no such agent (unless `overrides.unknownAgent`).
+   */
   issueAgentToken(agentId: string, overrides?: AgentTokenOverrides): Promise<string>;
   jwks(): Promise<{ keys: JWK[] }>;
   /** Enables or disables the user's account in the stand-in provider (Cognito: AdminEnable/DisableUser). */
@@ -60,6 +66,7 @@ export interface LocalIdentity extends Identity {
 }
 
 const ALG = 'ES256';
+const AGENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * A local signer standing in for Cognito: ES256 ID tokens for agents, and assisted-session
@@ -113,7 +120,20 @@ export async function createLocalIdentity(options: LocalIdentityOptions): Promis
     issuer,
     assistedAudience,
     async issueAgentToken(agentId, overrides = {}) {
+      // Checked before the directory sees it: a non-UUID would surface as a raw SQL error.
+      if (typeof agentId !== 'string' || !AGENT_ID.test(agentId)) {
+        throw new SupportError(
+          'invalid_input',
+          `issueAgentToken: ${JSON.stringify(String(agentId).slice(0, 80))} is not an agent id; agent ids are lowercase UUIDs from the agents table (e.g. DEMO.agents.ana.id)`,
+        );
+      }
       const agent = await options.directory.getAgent(agentId);
+      if (!agent && !overrides.unknownAgent) {
+        throw new SupportError(
+          'not_found',
+          `issueAgentToken: no agent ${agentId} in the directory (add it to the agents table or your CoreDirectory)`,
+        );
+      }
       const iat = overrides.issuedAt ?? options.clock.now();
       return new SignJWT({
         token_use: overrides.tokenUse ?? 'id',
@@ -149,7 +169,7 @@ export async function createLocalIdentity(options: LocalIdentityOptions): Promis
       if (payload.token_use !== 'id' || !Array.isArray(groups) || !groups.includes(agentGroup))
         throw refuse();
       const sub = typeof payload.sub === 'string' ? payload.sub : '';
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(sub)) throw refuse();
+      if (!AGENT_ID.test(sub)) throw refuse();
       const agent = await options.directory.getAgent(sub);
       if (!agent?.active) throw refuse();
       return { agentId: agent.id };

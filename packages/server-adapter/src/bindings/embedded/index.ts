@@ -4,13 +4,13 @@ export {
   type LocalIdentity,
   type LocalIdentityOptions,
 } from './identity.js';
-export {
-  allNotifiers,
-  type OutboxMessage,
-  outboxNotifier,
-  readOutbox,
-  type SmtpNotifierOptions,
-  smtpNotifier,
-} from './notifier.js';
-export { openPgliteDatabase, type PgliteDatabase, pgliteDatabase } from './pglite.js';
+export { allNotifiers, type SmtpNotifierOptions, smtpNotifier } from './notifier.js';
+export { OutboxMessage, OutboxMessages, OutboxQuery, outboxNotifier, readOutbox } from './outbox.js';
+export { openPgliteDatabase, type PgliteDatabase, type PgliteInstance, pgliteDatabase } from './pglite.js';
 export { DEMO, generateProcesses, seedDemoData } from './seed.js';
+export {
+  createEmbeddedSupportServer,
+  type EmbeddedSupportServer,
+  type EmbeddedSupportServerOptions,
+  prepareEmbeddedDatabase,
+} from './server.js';

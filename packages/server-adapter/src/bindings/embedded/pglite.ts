@@ -1,13 +1,26 @@
-import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlExecutor } from '../../ports/index.js';
 
-export interface PgliteDatabase extends SqlDatabase {
+interface PgliteQueryable {
+  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+
+/**
+ * The part of a PGlite instance the kit uses. Structural on purpose: PGlite's own typings need
+ * Emscripten's global types, which a host compiling with `skipLibCheck: false` may not have.
+ */
+export interface PgliteInstance extends PgliteQueryable {
+  transaction<T>(fn: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PgliteDatabase<P extends PgliteInstance = PgliteInstance> extends SqlDatabase {
   /** The underlying instance (e.g. to `clone()` a migrated and seeded template in tests). */
-  readonly pglite: PGliteInterface;
+  readonly pglite: P;
 }
 
 /** Wraps a PGlite instance (in memory, or persisted in `dataDir`) as the `SqlDatabase` port. */
-export function pgliteDatabase(pglite: PGliteInterface): PgliteDatabase {
+export function pgliteDatabase<P extends PgliteInstance>(pglite: P): PgliteDatabase<P> {
   const run: SqlExecutor['query'] = async (text, params) => {
     const result = await pglite.query(text, params ? [...params] : []);
     return { rows: result.rows as never[] };

@@ -15,8 +15,8 @@ export interface DefineAuthChallengeOptions {
  * - no history → issue CUSTOM_CHALLENGE;
  * - exactly one CUSTOM_CHALLENGE answered correctly → issue tokens;
  * - anything else (a wrong answer, a second round, another challenge first, unknown user) → fail.
- * The kit's attempt counters live in its database; a new InitiateAuth starts a new Cognito
- * session, so this trigger allows exactly one answer per session. Nothing is logged.
+ * The kit's attempt counters live in its DB (docs/security.md §3 rule 17); a new InitiateAuth starts a new
+ * Cognito session, so this trigger allows exactly one answer per session. Nothing is logged.
  */
 export function createDefineAuthChallengeHandler(options: DefineAuthChallengeOptions) {
   if (!options.assistedClientId) throw new Error('assistedClientId is required.');

@@ -20,7 +20,7 @@ export interface VerifyAuthChallengeOptions {
  * (`event.userName`: Cognito's username, not an alias), sent through the assisted app client,
  * and — when the adapter sent them — the same agent and session reference as `clientMetadata`. Single use is not enforced here: the adapter mints one answer per
  * AdminInitiateAuth only after it has atomically consumed the handoff in its database, the answer
- * never leaves the adapter, and Cognito's session string is single use.
+ * never leaves the adapter, and Cognito's session string is single use (docs/security.md §3 rule 17).
  * Nothing is logged; the handler never throws on attacker input.
  */
 export function createVerifyAuthChallengeHandler(options: VerifyAuthChallengeOptions) {

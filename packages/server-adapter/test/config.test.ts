@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalIdentity, outboxNotifier } from '../src/embedded.js';
+import {
+  createSupportServer,
+  SupportConfigError,
+  type SupportServerOptions,
+  sqlCoreDirectory,
+} from '../src/index.js';
+import { closeAll, freshDatabase, HMAC_KEY } from './helpers.js';
+
+// Start-up validation of createSupportServer's options: one readable line per bad option.
+
+let base: Pick<SupportServerOptions, 'bindings' | 'secrets'>;
+let closeDb: () => Promise<void>;
+
+beforeAll(async () => {
+  const database = await freshDatabase();
+  const directory = sqlCoreDirectory(database);
+  const clock = { now: () => new Date() };
+  const identity = await createLocalIdentity({ directory, clock });
+  base = {
+    bindings: { database, directory, identity, notifier: outboxNotifier(database, clock) },
+    secrets: { hmacKey: HMAC_KEY },
+  };
+  closeDb = () => database.close();
+});
+
+afterAll(async () => {
+  await closeDb();
+  await closeAll();
+});
+
+async function problemsOf(options: Record<string, unknown>): Promise<readonly string[]> {
+  const error = await createSupportServer({ ...base, ...options } as SupportServerOptions).then(
+    (server) => {
+      void server.close();
+      throw new Error('the server started');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SupportConfigError);
+  expect((error as Error).message).toMatch(/^Invalid support server configuration:\n {2}- /);
+  return (error as SupportConfigError).problems;
+}
+
+describe('configuration errors name the option, the value and what is allowed', () => {
+  it('an origin without a scheme says the scheme is missing, not "must use https"', async () => {
+    const problems = await problemsOf({ origins: ['localhost:4700'] });
+    expect(problems).toEqual([
+      'origins[0] "localhost:4700" has no scheme: write "https://localhost:4700" (or "http://localhost:4700" for localhost)',
+    ]);
+  });
+
+  it('origins given as a string is a typed error, not ".map is not a function"', async () => {
+    const problems = await problemsOf({ origins: 'https://backoffice.example.com' });
+    expect(problems).toEqual([
+      'origins must be an array of origins, e.g. ["https://backoffice.example.com"] (got a string: write ["https://backoffice.example.com"])',
+    ]);
+  });
+
+  it('a limit out of range names the limit, the value and the allowed range', async () => {
+    expect(await problemsOf({ limits: { codeDigits: 4 } })).toEqual([
+      'limits.codeDigits is 4; allowed: an integer from 6 to 10 (default 6)',
+    ]);
+    expect(await problemsOf({ limits: { codeTtlSeconds: '600' } })).toEqual([
+      'limits.codeTtlSeconds is "600"; allowed: an integer from 60 to 600 (default 600)',
+    ]);
+    expect(await problemsOf({ limits: { codeDigit: 6 } })).toEqual([
+      expect.stringMatching(/^limits has unknown codeDigit \(known: codeDigits, codeTtlSeconds, /),
+    ]);
+    expect(await problemsOf({ limits: { idleTimeoutSeconds: 600, absoluteTimeoutSeconds: 300 } })).toEqual([
+      'limits.absoluteTimeoutSeconds must be at least idleTimeoutSeconds',
+    ]);
+  });
+
+  it('http is refused off localhost, paths are refused in origins, destinations are URLs', async () => {
+    expect(
+      await problemsOf({
+        origins: ['http://backoffice.example.com', 'https://backoffice.example.com/app'],
+        destinations: { store: 'store.example/assist', shop: 'https://shop.example' },
+      }),
+    ).toEqual([
+      'origins[0] "http://backoffice.example.com" must use https (http only for localhost)',
+      'origins[1] "https://backoffice.example.com/app" must be a bare origin like "https://backoffice.example.com" (scheme, host and port only)',
+      'destinations.store "store.example/assist" has no scheme: write "https://store.example/assist" (or "http://store.example/assist" for localhost)',
+      'destinations has unknown shop (known: web-home, web-my-ecosystem, store, app)',
+    ]);
+  });
+
+  it('lists every bad option at once, and never echoes the secret', async () => {
+    const secret = 'too-short-secret';
+    const problems = await problemsOf({
+      secrets: { hmacKey: secret },
+      bindings: { ...base.bindings, notifier: undefined },
+      devRoutes: 'yes',
+      sweepIntervalMs: 10,
+    });
+    expect(problems).toEqual([
+      'bindings.notifier is missing (an object with a send() method)',
+      'secrets.hmacKey must have at least 32 characters',
+      'devRoutes must be true or false (got "yes")',
+      'sweepIntervalMs is 10; allowed: at least 1000 (ms)',
+    ]);
+    expect(problems.join('\n')).not.toContain(secret);
+  });
+
+  it('valid options start the server', async () => {
+    const server = await createSupportServer({
+      ...base,
+      origins: ['http://localhost:4700', 'https://backoffice.example.com'],
+      limits: { codeDigits: 8 },
+      migrate: false,
+    });
+    expect(server.limits.codeDigits).toBe(8);
+  });
+});
