@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import pg from 'pg';
 import { SupportError } from '@waizant/support-core';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEmbeddedSupportServer,
