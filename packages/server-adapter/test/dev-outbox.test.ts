@@ -70,7 +70,7 @@ describe('the code field stays out of production notifiers’ payloads', () => {
   it('the Lambda notifier invokes with exactly the e-mail payload, the code only in the text', async () => {
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-    const lambda = await startLocalLambda({ 'agent-code': async () => ({ ok: true }) });
+    const lambda = await startLocalLambda({ 'agent-code': async () => ({ status: 'sent' }) });
     try {
       const message = composeCodeMessage({
         issueId: 'issue-outbox-1',
