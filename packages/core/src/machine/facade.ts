@@ -12,7 +12,7 @@ import { DEFAULT_CODE_DIGITS } from '../contract/primitives.js';
 import { destinationsForRole } from '../rules/flow.js';
 import { createSupportMachineActors } from './actors.js';
 import { supportMachine } from './machine.js';
-import type { CallOptions, FlowError, SupportEvent, SupportServices } from './types.js';
+import type { FlowError, SupportEvent, SupportServices } from './types.js';
 
 /**
  * The facade UI code reads. It is plain data: no XState types leak through it, so the
