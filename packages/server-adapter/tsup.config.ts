@@ -9,7 +9,7 @@ export default defineConfig({
     postgres: 'src/postgres.ts',
     'http/node': 'src/http/node.ts',
     'http/lambda': 'src/http/lambda.ts',
-    'cli/migrate': 'src/cli/migrate.ts',
+    'cli/migrate': 'src/cli/bin.ts',
     // Cognito identity + Lambda notifier (the AWS SDK stays out of the main entry).
     'aws/index': 'src/bindings/aws/index.ts',
     // Trigger handlers + the reference e-mail Lambda only: one small bundle per function.

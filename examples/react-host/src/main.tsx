@@ -3,26 +3,12 @@
  * `tokenProvider` and `apiBase` are passed as props and events are plain DOM listeners.
  */
 import '@waizant/support-elements/define';
-import type { WaizantSupportCancelledDetail, WaizantSupportFlow } from '@waizant/support-elements';
+import type { WaizantSupportCancelledEvent, WaizantSupportFlow } from '@waizant/support-elements';
+// The tags' JSX typings, generated from the Custom Elements Manifest.
+import type {} from '@waizant/support-elements/react';
 import { useCallback, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { agentToken, currentAgent, showAgentBadge } from '../../back-office/src/browser/agent.js';
-
-declare module 'react' {
-  namespace JSX {
-    interface IntrinsicElements {
-      'waizant-support-flow': React.DetailedHTMLProps<
-        React.HTMLAttributes<WaizantSupportFlow>,
-        WaizantSupportFlow
-      > & {
-        flow?: string;
-        apiBase?: string;
-        tokenProvider?: () => Promise<string>;
-        lang?: string;
-      };
-    }
-  }
-}
 
 function App() {
   const [flow, setFlow] = useState<'technical-assistance' | 'ecosystem-admin'>('technical-assistance');
@@ -30,7 +16,7 @@ function App() {
   // A ref callback (with React 19's cleanup) follows the element across remounts by `key`.
   const listen = useCallback((element: WaizantSupportFlow | null) => {
     if (!element) return;
-    const onCancelled = (event: CustomEvent<WaizantSupportCancelledDetail>) =>
+    const onCancelled = (event: WaizantSupportCancelledEvent) =>
       setLog((lines) => [`cancelled: ${event.detail.reason}`, ...lines]);
     const onCompleted = () => setLog((lines) => ['completed', ...lines]);
     element.addEventListener('waizant-support-cancelled', onCancelled);

@@ -3,7 +3,7 @@
  * and its XState-facing types, for backends that drive the machine with their own actors. UI
  * code should use `createSupportFlow` from the main entry, which hides XState.
  */
-export { createSupportMachineActors } from './machine/facade.js';
+export { createSupportMachineActors } from './machine/actors.js';
 export {
   createTimerActors,
   type DeadlineInput,

@@ -41,6 +41,22 @@ describe('waizant-support-migrate', () => {
     expect(lines).toEqual(['The database is up to date.']);
   });
 
+  it('--help prints the usage and succeeds, opening nothing', async () => {
+    const { lines, out } = capture();
+    const open = async () => {
+      throw new Error('must not open');
+    };
+    expect(await migrateCommand(['--help'], { DATABASE_URL: 'postgres://x' }, { open, out })).toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Usage: DATABASE_URL=/);
+  });
+
+  it('says DATABASE_URL is missing when no database is given', async () => {
+    const { lines, out } = capture();
+    expect(await migrateCommand([], {}, { open: async () => openPgliteDatabase(), out })).toBe(2);
+    expect(lines[0]).toMatch(/^No database given: set DATABASE_URL \(or pass --url=\)\./);
+  });
+
   it('refuses to run without a database or with unknown flags, saying how to call it', async () => {
     const { lines, out } = capture();
     const open = async () => {

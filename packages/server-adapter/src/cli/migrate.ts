@@ -1,10 +1,8 @@
-#!/usr/bin/env node
 /**
- * `waizant-support-migrate`: applies the kit's migrations to a PostgreSQL database.
+ * `waizant-support-migrate` (run by `bin.ts`): applies the kit's migrations to a PostgreSQL database.
  *   DATABASE_URL=postgres://… waizant-support-migrate [--with-demo-directory]
  * The URL is never printed: it may carry a password.
  */
-import { pathToFileURL } from 'node:url';
 import { openPostgresDatabase } from '../bindings/postgres/database.js';
 import { CORE_DIRECTORY_MIGRATIONS, runMigrations, SUPPORT_MIGRATIONS } from '../migrations/index.js';
 import type { SqlDatabase } from '../ports/index.js';
@@ -24,13 +22,18 @@ export async function migrateCommand(
   deps: MigrateCommandDeps = { open: (url) => openPostgresDatabase(url, 1), out: console },
 ): Promise<number> {
   const unknown = argv.filter((a) => !a.startsWith('--url=') && a !== '--with-demo-directory');
-  if (unknown.length > 0 || argv.includes('--help')) {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    deps.out.log(USAGE);
+    return 0;
+  }
+  if (unknown.length > 0) {
+    deps.out.error(`Unknown option ${unknown.join(' ')}.`);
     deps.out.error(USAGE);
     return 2;
   }
   const url = argv.find((a) => a.startsWith('--url='))?.slice('--url='.length) ?? env.DATABASE_URL;
   if (!url) {
-    deps.out.error(`No database given.\n${USAGE}`);
+    deps.out.error(`No database given: set DATABASE_URL (or pass --url=).\n${USAGE}`);
     return 2;
   }
   const migrations = argv.includes('--with-demo-directory')
@@ -49,8 +52,4 @@ export async function migrateCommand(
   } finally {
     await db.close();
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await migrateCommand(process.argv.slice(2), process.env);
 }
