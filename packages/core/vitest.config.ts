@@ -2,5 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['@waizant/source'] },
-  test: { include: ['test/**/*.test.ts'], environment: 'node' },
+  // The graph test builds every path of the statechart in its beforeAll: seconds on an idle
+  // 2-core machine, tens of seconds when other suites share it.
+  test: { include: ['test/**/*.test.ts'], environment: 'node', hookTimeout: 120_000 },
 });
