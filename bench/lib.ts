@@ -1,11 +1,9 @@
 // Shared helpers of the server benchmarks: machine line, percentiles, a throw-away PostgreSQL 15
 // cluster, bench agents/users, servers on PGlite and PostgreSQL, and the Markdown writer.
 // Measures only; never asserts.
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer as createNetServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Pool } from 'pg';
@@ -17,6 +15,10 @@ import {
 } from '../packages/server-adapter/src/embedded.js';
 import type { SqlDatabase } from '../packages/server-adapter/src/index.js';
 import { postgresDatabase } from '../packages/server-adapter/src/postgres.js';
+import {
+  missingPostgres,
+  startCluster as startThrowawayCluster,
+} from '../packages/server-adapter/test/support/pg-cluster.mjs';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '..');
@@ -109,15 +111,6 @@ export interface Cluster {
   stop(): void;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const probe = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-}
-
 /** Starts a cluster from PG_BIN (default /usr/lib/postgresql/15/bin) as `postgres`; null when absent. */
 export async function startCluster(settings: string[] = []): Promise<Cluster | null> {
   if (process.env.WAIZANT_BENCH_PG_URL) {
@@ -127,42 +120,11 @@ export async function startCluster(settings: string[] = []): Promise<Cluster | n
       stop() {},
     };
   }
-  const bin = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
-  if (!existsSync(join(bin, 'initdb'))) return null;
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'waizant-bench-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  const sh = (command: string) =>
-    asRoot
-      ? execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', command])
-      : execFileSync('/bin/sh', ['-c', command]);
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    chownSync(dir, uid, gid);
-  }
-  sh(`${bin}/initdb -D ${dir}/data -U postgres -A trust -E UTF8 --no-locale > /dev/null`);
-  const opts = [
-    '-p',
-    String(port),
-    '-k',
-    dir,
-    '-c',
-    'listen_addresses=127.0.0.1',
-    ...settings.flatMap((s) => ['-c', s]),
-  ];
-  sh(`${bin}/pg_ctl -D ${dir}/data -o "${opts.join(' ')}" -l ${dir}/log -w start > /dev/null`);
-  let stopped = false;
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    try {
-      sh(`${bin}/pg_ctl -D ${dir}/data -m fast -w stop > /dev/null`);
-    } catch {}
-    rmSync(dir, { recursive: true, force: true });
-  };
+  if (missingPostgres() !== null) return null;
+  const cluster = await startThrowawayCluster({ settings });
+  const stop = () => cluster.destroy();
   process.on('exit', stop);
-  return { url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`, stop };
+  return { url: (database = 'postgres') => cluster.url(database), stop };
 }
 
 export async function createDatabase(cluster: Cluster, name: string): Promise<string> {
