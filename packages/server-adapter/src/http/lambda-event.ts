@@ -129,10 +129,11 @@ export function requestFromEvent(event: unknown): { kind: EventKind; request: Re
   } catch {
     return badRequest('Malformed Host header or request target.');
   }
-  let bytes: Uint8Array | undefined;
+  // Backed by a plain ArrayBuffer, which every `BodyInit` typing accepts.
+  let bytes: Uint8Array<ArrayBuffer> | undefined;
   if (body && method !== 'GET' && method !== 'HEAD') {
     if (base64 && !BASE64.test(body)) return badRequest('The request body is not valid base64.');
-    bytes = base64 ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+    bytes = new Uint8Array(base64 ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'));
     // The length the handler checks is the one of the bytes it gets, not the one the client claimed.
     headers.set('content-length', String(bytes.byteLength));
   } else headers.delete('content-length');
