@@ -38,7 +38,7 @@ import {
   type SupportServer,
   sqlCoreDirectory,
 } from '@waizant/support-server-adapter';
-import { defineAuthChallengeHandler } from '@waizant/support-server-adapter/aws/triggers';
+import { createDefineAuthChallengeHandler } from '@waizant/support-server-adapter/aws/triggers';
 import {
   createEmbeddedSupportServer,
   DEMO,
@@ -73,7 +73,7 @@ export async function server(pool: Pool): Promise<SupportServer> {
     toNodeListener(embedded.fetch),
     toLambdaHandler(Promise.resolve(embedded.fetch)),
   ];
-  void [defineAuthChallengeHandler, DEFAULT_DESTINATIONS['web-home'], MIN_SECRET_LENGTH];
+  void [createDefineAuthChallengeHandler, DEFAULT_DESTINATIONS['web-home'], MIN_SECRET_LENGTH];
   return createSupportServer({
     bindings: {
       database,
