@@ -1,12 +1,40 @@
-import { fromCallback, fromPromise } from 'xstate';
-import type { LookupResponse, SupportSessionView } from '../contract/api.js';
-import type { Destination, Flow } from '../contract/primitives.js';
+import { fromCallback, fromPromise, type InputFrom, type OutputFrom, type PromiseActorLogic } from 'xstate';
+import type { SupportSessionView } from '../contract/api.js';
+import type { Flow } from '../contract/primitives.js';
 import type { SupportFlowOptions } from './facade.js';
-import { createTimerActors } from './machine.js';
-import type { CallOptions, SupportEvent } from './types.js';
+import type { MachineActors } from './setup.js';
+import { createTimerActors } from './timers.js';
+import type { CallOptions, SessionResult, SupportEvent } from './types.js';
 
 // Kept apart from the facade so that the facade's published types carry no XState type: the
 // main and `./ui` entries expose the facade, `./machine` exposes these actors.
+
+/** The machine's request actors (the ones that answer once), by name. */
+type RequestName = {
+  [K in keyof MachineActors]: MachineActors[K] extends PromiseActorLogic<infer _O, infer _I> ? K : never;
+}[keyof MachineActors];
+
+/** One request: its input as the machine declares it, the abort signal, its output as declared. */
+type Requests = {
+  [K in RequestName]: (
+    input: InputFrom<MachineActors[K]>,
+    signal: AbortSignal,
+  ) => Promise<OutputFrom<MachineActors[K]>>;
+};
+
+/** The one wrapper: every request becomes a promise actor with the machine's own input and output types. */
+function requestActors(requests: Requests) {
+  const actors = {} as {
+    [K in RequestName]: PromiseActorLogic<OutputFrom<MachineActors[K]>, InputFrom<MachineActors[K]>>;
+  };
+  for (const name of Object.keys(requests) as RequestName[]) {
+    const run = requests[name] as (input: unknown, signal: AbortSignal) => Promise<unknown>;
+    (actors as Record<RequestName, unknown>)[name] = fromPromise<unknown, unknown>(({ input, signal }) =>
+      run(input, signal),
+    );
+  }
+  return actors;
+}
 
 /**
  * The statechart's actors, built from plain async `services` functions (what
@@ -16,121 +44,42 @@ export function createSupportMachineActors(options: Omit<SupportFlowOptions, 'fl
   const { services, flow } = options;
   const now = options.now ?? Date.now;
   const pollMs = options.handoffPollMs ?? 2000;
-  const withTime = async <T>(call: Promise<T>) => {
+  const session = async (call: Promise<SupportSessionView>): Promise<SessionResult> => {
     const value = await call;
-    return { value, receivedAt: now() };
-  };
-  const session = async (call: Promise<SupportSessionView>) => {
-    const { value, receivedAt } = await withTime(call);
-    return { session: value, receivedAt };
+    return { session: value, receivedAt: now() };
   };
   const opts = (signal: AbortSignal, idempotencyKey?: string): CallOptions =>
     idempotencyKey ? { signal, idempotencyKey } : { signal };
   return {
     ...createTimerActors(now),
-    lookup: fromPromise<LookupResponse, { email: string; requestKey: string }>(({ input, signal }) =>
-      services.lookup({ email: input.email, flow }, opts(signal)),
-    ),
-    createSession: fromPromise(
-      ({ input, signal }: { input: { userId: string; requestKey: string }; signal: AbortSignal }) =>
+    ...requestActors({
+      lookup: (input, signal) => services.lookup({ email: input.email, flow }, opts(signal)),
+      createSession: (input, signal) =>
         session(services.createSession({ flow, userId: input.userId }, opts(signal, input.requestKey))),
-    ),
-    getSession: fromPromise(({ input, signal }: { input: { sessionId: string }; signal: AbortSignal }) =>
-      session(services.getSession(input.sessionId, opts(signal))),
-    ),
-    selectEcosystem: fromPromise(
-      ({
-        input,
-        signal,
-      }: {
-        input: { sessionId: string; ecosystemId: string; requestKey: string };
-        signal: AbortSignal;
-      }) =>
+      getSession: (input, signal) => session(services.getSession(input.sessionId, opts(signal))),
+      selectEcosystem: (input, signal) =>
         session(services.selectEcosystem(input.sessionId, input.ecosystemId, opts(signal, input.requestKey))),
-    ),
-    sendCode: fromPromise(
-      ({
-        input,
-        signal,
-      }: {
-        input: { sessionId: string; purpose: 'agent' | 'user'; requestKey: string };
-        signal: AbortSignal;
-      }) => session(services.sendCode(input.sessionId, input.purpose, opts(signal, input.requestKey))),
-    ),
-    verifyCode: fromPromise(
-      ({
-        input,
-        signal,
-      }: {
-        input: { sessionId: string; purpose: 'agent' | 'user'; code: string; requestKey: string };
-        signal: AbortSignal;
-      }) =>
+      sendCode: (input, signal) =>
+        session(services.sendCode(input.sessionId, input.purpose, opts(signal, input.requestKey))),
+      verifyCode: (input, signal) =>
         session(
           services.verifyCode(input.sessionId, input.purpose, input.code, opts(signal, input.requestKey)),
         ),
-    ),
-    createHandoff: fromPromise(
-      async ({
-        input,
-        signal,
-      }: {
-        input: { sessionId: string; destination: Destination; requestKey: string };
-        signal: AbortSignal;
-      }) => {
-        const { value, receivedAt } = await withTime(
-          services.createHandoff(input.sessionId, input.destination, opts(signal, input.requestKey)),
+      createHandoff: async (input, signal) => {
+        const handoff = await services.createHandoff(
+          input.sessionId,
+          input.destination,
+          opts(signal, input.requestKey),
         );
-        return { handoff: value, receivedAt };
+        return { handoff, receivedAt: now() };
       },
-    ),
-    watchHandoff: fromCallback<
-      SupportEvent,
-      { sessionId: string; handoffId: string; since: number; expireAfterMs: number }
-    >(({ input, sendBack }) => {
-      const controller = new AbortController();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const poll = async () => {
-        try {
-          const status = await services.getHandoff(input.sessionId, input.handoffId, opts(controller.signal));
-          if (status.state === 'claimed') return sendBack({ type: 'HANDOFF.CLAIMED' });
-          if (status.state !== 'pending') return sendBack({ type: 'HANDOFF.EXPIRED' });
-        } catch {
-          if (controller.signal.aborted) return;
-        }
-        if (now() >= input.since + input.expireAfterMs) return sendBack({ type: 'HANDOFF.EXPIRED' });
-        timer = setTimeout(poll, pollMs);
-      };
-      timer = setTimeout(poll, pollMs);
-      return () => {
-        controller.abort();
-        clearTimeout(timer);
-      };
-    }),
-    touchSession: fromPromise(
-      ({ input, signal }: { input: { sessionId: string; requestKey: string }; signal: AbortSignal }) =>
+      touchSession: (input, signal) =>
         session(services.touch(input.sessionId, opts(signal, input.requestKey))),
-    ),
-    cancelSession: fromPromise(
-      ({
-        input,
-        signal,
-      }: {
-        input: { sessionId: string; reason: string; requestKey: string };
-        signal: AbortSignal;
-      }) => session(services.cancel(input.sessionId, input.reason, opts(signal, input.requestKey))),
-    ),
-    completeSession: fromPromise(
-      ({ input, signal }: { input: { sessionId: string; requestKey: string }; signal: AbortSignal }) =>
+      cancelSession: (input, signal) =>
+        session(services.cancel(input.sessionId, input.reason, opts(signal, input.requestKey))),
+      completeSession: (input, signal) =>
         session(services.complete(input.sessionId, opts(signal, input.requestKey))),
-    ),
-    listProcesses: fromPromise(
-      ({
-        input,
-        signal,
-      }: {
-        input: { sessionId: string; ecosystemId: string | null; cursor: string | null };
-        signal: AbortSignal;
-      }) =>
+      listProcesses: (input, signal) =>
         services.listProcesses(
           input.sessionId,
           {
@@ -139,10 +88,33 @@ export function createSupportMachineActors(options: Omit<SupportFlowOptions, 'fl
           },
           opts(signal),
         ),
-    ),
-    getProcess: fromPromise(
-      ({ input, signal }: { input: { sessionId: string; processId: string }; signal: AbortSignal }) =>
-        services.getProcess(input.sessionId, input.processId, opts(signal)),
+      getProcess: (input, signal) => services.getProcess(input.sessionId, input.processId, opts(signal)),
+    }),
+    watchHandoff: fromCallback<SupportEvent, InputFrom<MachineActors['watchHandoff']>>(
+      ({ input, sendBack }) => {
+        const controller = new AbortController();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const poll = async () => {
+          try {
+            const status = await services.getHandoff(
+              input.sessionId,
+              input.handoffId,
+              opts(controller.signal),
+            );
+            if (status.state === 'claimed') return sendBack({ type: 'HANDOFF.CLAIMED' });
+            if (status.state !== 'pending') return sendBack({ type: 'HANDOFF.EXPIRED' });
+          } catch {
+            if (controller.signal.aborted) return;
+          }
+          if (now() >= input.since + input.expireAfterMs) return sendBack({ type: 'HANDOFF.EXPIRED' });
+          timer = setTimeout(poll, pollMs);
+        };
+        timer = setTimeout(poll, pollMs);
+        return () => {
+          controller.abort();
+          clearTimeout(timer);
+        };
+      },
     ),
   };
 }

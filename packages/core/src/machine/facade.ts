@@ -1,4 +1,4 @@
-import { type AnyActorRef, createActor, type SnapshotFrom } from 'xstate';
+import { type AnyActorRef, createActor } from 'xstate';
 import type {
   Handoff,
   HandoffState,
@@ -9,10 +9,10 @@ import type {
 } from '../contract/api.js';
 import type { Destination, Flow } from '../contract/primitives.js';
 import { DEFAULT_CODE_DIGITS } from '../contract/primitives.js';
-import { destinationsForRole } from '../rules/flow.js';
 import { createSupportMachineActors } from './actors.js';
 import { supportMachine } from './machine.js';
 import type { FlowError, SupportEvent, SupportServices } from './types.js';
+import { project, type Snapshot } from './view.js';
 
 /**
  * The facade UI code reads. It is plain data: no XState types leak through it, so the
@@ -138,171 +138,6 @@ export interface SupportFlowOptions {
   codeDigits?: number;
   /** How often a shown QR asks whether it was claimed. */
   handoffPollMs?: number;
-}
-
-type Snapshot = SnapshotFrom<typeof supportMachine>;
-
-const PROBES: ReadonlyArray<[SupportCommand, SupportEvent]> = [
-  ['submitEmail', { type: 'EMAIL.SUBMIT', email: 'probe@example.com' }],
-  ['editEmail', { type: 'EMAIL.EDIT' }],
-  ['startVerification', { type: 'START' }],
-  ['sendCode', { type: 'CODE.SEND' }],
-  ['resendCode', { type: 'CODE.RESEND' }],
-  ['regenerateQr', { type: 'QR.REGENERATE' }],
-  ['back', { type: 'BACK' }],
-  ['finish', { type: 'FINISH' }],
-  ['retry', { type: 'RETRY' }],
-  ['closeProcess', { type: 'PROCESS.CLOSE' }],
-  ['loadMoreProcesses', { type: 'PROCESSES.MORE' }],
-  ['requestCancel', { type: 'CANCEL' }],
-  ['dismissCancel', { type: 'CANCEL.DISMISS' }],
-  ['confirmCancel', { type: 'CANCEL.CONFIRM', reason: 'probe reason' }],
-  ['stillHere', { type: 'STILL_HERE' }],
-];
-
-function toLocal(
-  iso: string | undefined | null,
-  serverTime: string | undefined,
-  receivedAt: number,
-): number | null {
-  if (!iso || !serverTime) return null;
-  return receivedAt + (Date.parse(iso) - Date.parse(serverTime));
-}
-
-const VIEW_BY_STATE: ReadonlyArray<[string, SupportView]> = [
-  ['lookup', 'lookup'],
-  ['starting', 'starting'],
-  ['session.flow.route', 'loading'],
-  ['session.flow.resync', 'loading'],
-  ['session.flow.finishing', 'finishing'],
-  ['session.flow.steps.ecosystem', 'ecosystem'],
-  ['session.flow.steps.agentCode', 'agentCode'],
-  ['session.flow.steps.userCode', 'userCode'],
-  ['session.flow.steps.assisting.destinations', 'destinations'],
-  ['session.flow.steps.assisting.opening', 'destinations'],
-  ['session.flow.steps.assisting.linkReady', 'handoffReady'],
-  ['session.flow.steps.assisting.qr', 'qr'],
-  ['session.flow.steps.activity', 'activity'],
-  ['expired', 'expired'],
-  ['cancelled', 'cancelled'],
-  ['lockedOut', 'lockedOut'],
-  ['failed', 'failed'],
-  ['completed', 'completed'],
-];
-
-function phase<T extends string>(snapshot: Snapshot, prefix: string, phases: readonly T[]): T | null {
-  return phases.find((p) => snapshot.matches(path(`${prefix}.${p}`))) ?? null;
-}
-
-// `matches` takes a state value object; build it from a dotted path.
-function path(dotted: string): Parameters<Snapshot['matches']>[0] {
-  const parts = dotted.split('.');
-  let value: unknown = parts.pop();
-  while (parts.length) value = { [parts.pop() as string]: value };
-  return value as Parameters<Snapshot['matches']>[0];
-}
-
-function project(snapshot: Snapshot, coveredView: SupportView): SupportFlowState {
-  const { context } = snapshot;
-  const cancelOpen = snapshot.matches(path('session.flow.cancelling'));
-  const matched = cancelOpen
-    ? coveredView
-    : (VIEW_BY_STATE.find(([state]) => snapshot.matches(path(state)))?.[1] ?? 'loading');
-  const view: SupportView =
-    matched === 'failed' && context.error?.code === 'user_ineligible' ? 'ineligible' : matched;
-  const allowed = new Set<SupportCommand>();
-  for (const [command, event] of PROBES) if (snapshot.can(event)) allowed.add(command);
-  const session = context.session;
-  const lookup = context.lookup;
-  if (
-    session?.ecosystems[0] &&
-    snapshot.can({ type: 'ECOSYSTEM.SELECT', ecosystemId: session.ecosystems[0].id })
-  )
-    allowed.add('selectEcosystem');
-  if (session?.ecosystems.some((e) => snapshot.can({ type: 'ACTIVITY.ECOSYSTEM', ecosystemId: e.id })))
-    allowed.add('switchEcosystem');
-  if (snapshot.can({ type: 'CODE.SUBMIT', code: '0'.repeat(context.codeDigits) })) allowed.add('submitCode');
-  if (snapshot.can({ type: 'PROCESS.OPEN', processId: 'probe' })) allowed.add('openProcess');
-  // The role rule, not `can`: the buttons stay visible (disabled) while the cancel modal covers them.
-  const destinations =
-    session?.step === 'verified' && session.role && context.flow === 'technical-assistance'
-      ? destinationsForRole(session.role)
-      : [];
-  if (destinations.some((destination) => snapshot.can({ type: 'DESTINATION.OPEN', destination })))
-    allowed.add('openDestination');
-  const pendingStates = [
-    'lookup.searching',
-    'starting',
-    'session.flow.route',
-    'session.flow.resync',
-    'session.flow.finishing',
-    'session.flow.steps.ecosystem.saving',
-    'session.flow.steps.agentCode.sending',
-    'session.flow.steps.agentCode.checking',
-    'session.flow.steps.userCode.sending',
-    'session.flow.steps.userCode.checking',
-    'session.flow.steps.assisting.opening',
-    'session.flow.steps.activity.loading',
-    'session.flow.steps.activity.loadingMore',
-    'session.flow.steps.activity.detail.loading',
-    'session.flow.cancelling.submitting',
-    'session.inactivity.touching',
-  ];
-  const codePrefix = view === 'agentCode' ? 'session.flow.steps.agentCode' : 'session.flow.steps.userCode';
-  return {
-    flow: context.flow,
-    view,
-    lookupPhase: phase(snapshot, 'lookup', ['editing', 'searching', 'found', 'notFound', 'failed'] as const),
-    codePhase:
-      view === 'agentCode' || view === 'userCode'
-        ? phase(snapshot, codePrefix, ['prompt', 'sending', 'awaiting', 'checking'] as const)
-        : null,
-    qrPhase: phase(snapshot, 'session.flow.steps.assisting.qr', ['waiting', 'claimed', 'expired'] as const),
-    // The list stays ready behind the detail modal.
-    activityPhase: snapshot.matches(path('session.flow.steps.activity.detail'))
-      ? 'ready'
-      : phase(snapshot, 'session.flow.steps.activity', [
-          'loading',
-          'ready',
-          'loadingMore',
-          'loadFailed',
-        ] as const),
-    processDetailOpen: snapshot.matches(path('session.flow.steps.activity.detail')),
-    cancelModal: {
-      open: cancelOpen,
-      submitting: snapshot.matches(path('session.flow.cancelling.submitting')),
-    },
-    inactivityWarning: snapshot.matches(path('session.inactivity.warning')),
-    pending: pendingStates.some((state) => snapshot.matches(path(state))),
-    error: context.error,
-    allowed,
-    destinations,
-    codeDigits: context.codeDigits,
-    cancelReason: context.cancelReason,
-    email: context.email,
-    lookup,
-    session,
-    handoff: context.handoff,
-    handoffState: context.handoffState,
-    processes: {
-      ecosystemId: context.processes.ecosystemId,
-      items: context.processes.items,
-      total: context.processes.total,
-      hasMore: context.processes.nextCursor !== null,
-    },
-    processDetail: context.processDetail,
-    deadlines: {
-      sessionExpiresAt: toLocal(session?.expiresAt, session?.serverTime, context.sessionReceivedAt),
-      codeExpiresAt: toLocal(session?.code?.expiresAt, session?.serverTime, context.sessionReceivedAt),
-      resendAvailableAt: toLocal(
-        session?.code?.resendAvailableAt,
-        session?.serverTime,
-        context.sessionReceivedAt,
-      ),
-      handoffExpiresAt: context.handoff ? context.handoffReceivedAt + context.handoff.expiresIn * 1000 : null,
-    },
-    done: snapshot.status === 'done',
-  };
 }
 
 /** Creates one support flow (one agent, one end user). Call `start()` before sending commands. */

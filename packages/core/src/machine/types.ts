@@ -14,6 +14,7 @@ import type {
 } from '../contract/api.js';
 import type { ErrorCode } from '../contract/errors.js';
 import type { CodePurpose, Destination, Flow } from '../contract/primitives.js';
+import type { SupportFlowState, SupportView } from './facade.js';
 
 /** What every service call receives: a signal to abort it and, for commands, an idempotency key. */
 export interface CallOptions {
@@ -134,3 +135,24 @@ export interface HandoffResult {
   handoff: Handoff;
   receivedAt: number;
 }
+
+/**
+ * What a state node tells the facade, in its `meta`. Along any active path from the root each
+ * field is set by at most one node, so the facade merges the active nodes' meta without caring
+ * about their order (the statechart's meta test checks this).
+ */
+export interface StateMeta {
+  /** The view this state (and every state under it) renders. */
+  readonly view?: SupportView;
+  readonly lookupPhase?: NonNullable<SupportFlowState['lookupPhase']>;
+  readonly codePhase?: NonNullable<SupportFlowState['codePhase']>;
+  readonly qrPhase?: NonNullable<SupportFlowState['qrPhase']>;
+  readonly activityPhase?: NonNullable<SupportFlowState['activityPhase']>;
+  readonly processDetailOpen?: true;
+  /** The cancel modal, open over the step it covers. */
+  readonly cancelModal?: 'editing' | 'submitting';
+  readonly inactivityWarning?: true;
+}
+
+/** `pending`: a request of the flow is in flight. */
+export type StateTag = 'pending';
