@@ -4,13 +4,8 @@
  * code should use `createSupportFlow` from the main entry, which hides XState.
  */
 export { createSupportMachineActors } from './machine/actors.js';
-export {
-  createTimerActors,
-  type DeadlineInput,
-  type InactivityInput,
-  type SupportMachine,
-  supportMachine,
-} from './machine/machine.js';
+export { type SupportMachine, supportMachine } from './machine/machine.js';
+export { createTimerActors, type DeadlineInput, type InactivityInput } from './machine/timers.js';
 export type {
   FlowError,
   HandoffResult,

@@ -17,6 +17,7 @@ import {
   nextStep,
   SupportError,
 } from '../src/index.js';
+import { stateMeta } from '../src/machine/view.js';
 import { type SupportEvent, supportMachine } from '../src/machine.js';
 import {
   ECOSYSTEMS,
@@ -29,29 +30,14 @@ import {
   sessionView,
   T0,
 } from './fixtures.js';
+import { pathOf, requestInvokes, restingLeaves } from './machine-tree.js';
 
 type Snap = SnapshotFrom<typeof supportMachine>;
 // Done/error events of invoked actors are part of the machine's event space at run time.
 type AnyEvent = SupportEvent | { type: string; output?: unknown; error?: unknown };
 
-const INVOKE_IDS = [
-  'lookupUser',
-  'createSession',
-  'resyncSession',
-  'selectEcosystem',
-  'sendAgentCode',
-  'verifyAgentCode',
-  'sendUserCode',
-  'verifyUserCode',
-  'createHandoff',
-  'listProcesses',
-  'listMoreProcesses',
-  'getProcess',
-  'cancelSession',
-  'completeSession',
-  'touchSession',
-  'confirmExpiry',
-] as const;
+/** Every request the machine makes, from its definition: a new invoke is answered without editing this test. */
+const INVOKE_IDS = [...new Set(requestInvokes().map((r) => r.id))];
 
 const ERROR_CODES: ErrorCode[] = [
   'session_expired',
@@ -187,7 +173,10 @@ const AGENT_COMMANDS: AnyEvent[] = [
   { type: 'HANDOFF.EXPIRED' },
 ];
 
-/** Only what guards and views depend on; counters and random keys stay out, or the graph never closes. */
+/**
+ * Only what guards and views depend on. Counters (attempts, resends, item totals) enter only as
+ * what a guard reads of them, and random keys stay out, or the graph never closes.
+ */
 function serializeState(snapshot: Snap): string {
   const c = snapshot.context;
   return JSON.stringify([
@@ -196,6 +185,7 @@ function serializeState(snapshot: Snap): string {
     c.session?.step ?? null,
     c.session?.role ?? null,
     c.session?.code ? 'code' : null,
+    (c.session?.code?.resendsLeft ?? 0) > 0,
     c.verified,
     c.sendAgentCodeOnArrival,
     c.lookup?.found === true ? c.lookup.eligible : c.lookup ? 'none' : null,
@@ -206,17 +196,26 @@ function serializeState(snapshot: Snap): string {
   ]);
 }
 
+type Paths = ReturnType<typeof getShortestPaths<typeof supportMachine>>;
 interface Explored {
-  paths: ReturnType<typeof explore>;
+  paths: Paths;
 }
 
-function explore(flow: Flow) {
-  return getShortestPaths(supportMachine, {
-    input: { flow },
-    events: (snapshot) => [...AGENT_COMMANDS, ...serverAnswers(snapshot)] as SupportEvent[],
-    serializeState: (snapshot) => serializeState(snapshot),
-    stopWhen: (snapshot) => snapshot.status === 'done',
-  });
+const exploredByFlow = new Map<Flow, Paths>();
+
+/** Every shortest path of a flow; a final state ends a path. Built once per flow per run. */
+function explore(flow: Flow): Paths {
+  let paths = exploredByFlow.get(flow);
+  if (!paths) {
+    paths = getShortestPaths(supportMachine, {
+      input: { flow },
+      events: (snapshot) => [...AGENT_COMMANDS, ...serverAnswers(snapshot)] as SupportEvent[],
+      serializeState: (snapshot) => serializeState(snapshot),
+      stopWhen: (snapshot) => snapshot.status === 'done',
+    });
+    exploredByFlow.set(flow, paths);
+  }
+  return paths;
 }
 
 /** Leaf state paths of a snapshot, e.g. `session.flow.steps.agentCode.awaiting.resendable`. */
@@ -227,55 +226,14 @@ function leaves(value: unknown, prefix = ''): string[] {
   );
 }
 
-const SHARED_STATES = [
-  'lookup.editing',
-  'lookup.searching',
-  'lookup.found',
-  'lookup.notFound',
-  'lookup.failed',
-  'starting',
-  'session.flow.resync',
-  'session.flow.steps.ecosystem.choosing',
-  'session.flow.steps.ecosystem.saving',
-  'session.flow.steps.agentCode.prompt',
-  'session.flow.steps.agentCode.sending',
-  'session.flow.steps.agentCode.awaiting.coolingDown',
-  'session.flow.steps.agentCode.awaiting.resendable',
-  'session.flow.steps.agentCode.checking',
-  'session.flow.steps.userCode.prompt',
-  'session.flow.steps.userCode.sending',
-  'session.flow.steps.userCode.awaiting.coolingDown',
-  'session.flow.steps.userCode.awaiting.resendable',
-  'session.flow.steps.userCode.checking',
-  'session.flow.cancelling.editing',
-  'session.flow.cancelling.submitting',
-  'session.flow.finishing',
-  'session.inactivity.watching',
-  'session.inactivity.warning',
-  'session.inactivity.touching',
-  'session.inactivity.confirming',
-  'expired',
-  'cancelled',
-  'lockedOut',
-  'failed',
-  'completed',
-];
-const ASSISTING_STATES = [
-  'session.flow.steps.assisting.destinations',
-  'session.flow.steps.assisting.opening',
-  'session.flow.steps.assisting.linkReady',
-  'session.flow.steps.assisting.qr.waiting',
-  'session.flow.steps.assisting.qr.claimed',
-  'session.flow.steps.assisting.qr.expired',
-];
-const ACTIVITY_STATES = [
-  'session.flow.steps.activity.loading',
-  'session.flow.steps.activity.loadFailed',
-  'session.flow.steps.activity.ready',
-  'session.flow.steps.activity.loadingMore',
-  'session.flow.steps.activity.detail.loading',
-  'session.flow.steps.activity.detail.open',
-];
+// The states each flow must reach, from the machine's definition: every leaf it can rest in,
+// split by the two endings. A state added to the machine is covered without editing this list.
+const underStep = (path: string, step: 'assisting' | 'activity') =>
+  path.startsWith(`session.flow.steps.${step}.`);
+const RESTING = restingLeaves().map(pathOf);
+const ASSISTING_STATES = RESTING.filter((path) => underStep(path, 'assisting'));
+const ACTIVITY_STATES = RESTING.filter((path) => underStep(path, 'activity'));
+const SHARED_STATES = RESTING.filter((path) => !underStep(path, 'assisting') && !underStep(path, 'activity'));
 
 const inStep = (snapshot: Snap, step: 'assisting' | 'activity') =>
   snapshot.matches({ session: { flow: { steps: step } } } as never);
@@ -297,6 +255,14 @@ describe.each<[Flow, string[], string[]]>([
   it("never reaches the other flow's ending", () => {
     const reached = new Set(explored.paths.flatMap((p) => leaves(p.state.value)));
     for (const state of otherFlowStates) expect(reached).not.toContain(state);
+  });
+
+  it("names the view of every state it reaches in the states' meta, or shows the cancel modal", () => {
+    for (const { state } of explored.paths) {
+      const meta = stateMeta(state);
+      expect(meta.view ?? meta.cancelModal, JSON.stringify(state.value)).toBeDefined();
+      if (meta.cancelModal) expect(meta.view, JSON.stringify(state.value)).toBeUndefined();
+    }
   });
 
   it('accepts CANCEL from every step of a live session and returns to the exact step on dismiss', () => {
@@ -367,8 +333,26 @@ describe.each<[Flow, string[], string[]]>([
   });
 });
 
+describe('requests', () => {
+  it('runs every request the machine makes in some reached state, where the server answers it', () => {
+    const reached = (['technical-assistance', 'ecosystem-admin'] as const).flatMap((flow) =>
+      explore(flow).map((p) => p.state),
+    );
+    expect(INVOKE_IDS.length).toBeGreaterThan(12);
+    for (const id of INVOKE_IDS) {
+      const running = reached.filter((state) => id in state.children);
+      expect(running.length, id).toBeGreaterThan(0);
+      // Errors of every request are offered from INVOKE_IDS; a success must be in serverAnswers.
+      const answered = running.some((state) =>
+        serverAnswers(state).some((event) => event.type === `xstate.done.actor.${id}`),
+      );
+      expect(answered, id).toBe(true);
+    }
+  });
+});
+
 describe('role rule on every path to assisting', () => {
-  let paths: ReturnType<typeof explore> = [];
+  let paths: Paths = [];
   beforeAll(() => {
     paths = explore('technical-assistance');
   }, 120_000);
@@ -380,7 +364,8 @@ describe('role rule on every path to assisting', () => {
     const roles = new Set(menus.map((s) => s.context.session?.role));
     expect(roles).toEqual(new Set(['administrator', 'managed']));
     for (const snapshot of menus) {
-      const role = snapshot.context.session?.role ?? 'managed';
+      const role = snapshot.context.session?.role;
+      if (!role) throw new Error(`no role in ${JSON.stringify(snapshot.value)}`);
       const offered = (['store', 'web', 'app'] as const).filter((destination) =>
         snapshot.can({ type: 'DESTINATION.OPEN', destination }),
       );
@@ -395,8 +380,8 @@ describe('role rule on every path to assisting', () => {
     expect(opened.length).toBeGreaterThan(0);
     for (const snapshot of opened) {
       const role = snapshot.context.session?.role;
-      expect(role).toBeDefined();
-      expect(destinationsForRole(role ?? 'managed')).toContain(snapshot.context.pendingDestination);
+      expect(['administrator', 'managed']).toContain(role);
+      if (role) expect(destinationsForRole(role)).toContain(snapshot.context.pendingDestination);
     }
     // The managed user's store button must not exist on any path.
     expect(

@@ -10,8 +10,6 @@ import { inactivity } from './states/inactivity.js';
 import { lookup, starting } from './states/lookup.js';
 import { finishing, resync, route } from './states/route.js';
 
-export { createTimerActors, type DeadlineInput, type InactivityInput } from './timers.js';
-
 // Targets across regions name a state by its `id` (`#route`, `#failed`, …) rather than by a deep
 // path; each step lives in its own module under `states/`.
 export const supportMachine = supportSetup.createMachine({
