@@ -8,12 +8,13 @@ import {
   type SupportServices,
   selectableEcosystems,
 } from '@waizant/support-core/ui';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ModalController } from '../../controllers/modal.js';
 import type { TokenProvider } from '../../http/client.js';
-import { lazyHttpSupportServices } from '../../http/lazy.js';
-import { LangController } from '../../i18n/controller.js';
+import { hostHttpServices } from '../../http/lazy.js';
 import { formatDate } from '../../i18n/index.js';
+import { lazy, WaizantElement } from '../base-element.js';
 import { successorActivityStyles } from './successor-activity.styles.js';
 
 export type ActivityPhase = 'loading' | 'ready' | 'loadingMore' | 'loadFailed';
@@ -35,22 +36,9 @@ type Virtualize = typeof import('@lit-labs/virtualizer/virtualize.js')['virtuali
  * process list is shown, so it is loaded then (once per page, shared by every instance)
  * rather than with the element.
  */
-let virtualizerLoad: Promise<Virtualize> | null = null;
-function loadVirtualizer(): Promise<Virtualize> {
-  virtualizerLoad ??= import('@lit-labs/virtualizer/virtualize.js').then(
-    (mod) => mod.virtualize,
-    (error: unknown) => {
-      virtualizerLoad = null;
-      throw error;
-    },
-  );
-  return virtualizerLoad;
-}
-
-/** Dispatches a composed, bubbling event (kept outside the class so the manifest lists only real event names). */
-function emit<T>(target: EventTarget, name: string, detail?: T): void {
-  target.dispatchEvent(new CustomEvent<T | undefined>(name, { detail, bubbles: true, composed: true }));
-}
+const loadVirtualizer = lazy(() =>
+  import('@lit-labs/virtualizer/virtualize.js').then((mod) => mod.virtualize),
+);
 
 /**
  * The successor's activity: who they are, the ecosystem, their role in it, and their
@@ -97,7 +85,7 @@ function emit<T>(target: EventTarget, name: string, detail?: T): void {
  * @cssprop --waizant-font-size - Base font size.
  * @cssprop --waizant-focus-ring - Box-shadow of focused controls.
  */
-export class SuccessorActivity extends LitElement {
+export class SuccessorActivity extends WaizantElement {
   static override styles = successorActivityStyles;
 
   /** I/O to use in standalone mode; overrides `api-base`. */
@@ -141,14 +129,16 @@ export class SuccessorActivity extends LitElement {
   @state() private cursor: string | null = null;
   /** The `virtualize` directive, once its module has loaded. */
   @state() private virtualize: Virtualize | null = null;
-  @query('dialog') private dialog?: HTMLDialogElement;
 
-  private readonly i18n = new LangController(this, () => this.lang);
   private loadKey: string | null = null;
   private abort: AbortController | null = null;
-  private returnFocus: HTMLElement | null = null;
   private ownServices: SupportServices | null = null;
   private virtualizerPending = false;
+
+  constructor() {
+    super();
+    new ModalController(this, { selector: 'dialog', open: () => this.detailOpen });
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -170,10 +160,7 @@ export class SuccessorActivity extends LitElement {
 
   private io(): SupportServices {
     if (this.services) return this.services;
-    this.ownServices ??= lazyHttpSupportServices({
-      apiBase: this.apiBase ?? '',
-      getToken: () => (this.tokenProvider ? this.tokenProvider() : this.token),
-    });
+    this.ownServices ??= hostHttpServices(this);
     return this.ownServices;
   }
 
@@ -198,28 +185,12 @@ export class SuccessorActivity extends LitElement {
     );
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    if (this.standalone) {
-      const key = `${this.sessionId}|${this.ecosystemId ?? ''}`;
-      if (key !== this.loadKey) {
-        this.loadKey = key;
-        void this.loadFirst();
-      }
-    }
-    if (changed.has('detailOpen') || changed.has('detail')) this.syncDialog();
-  }
-
-  private syncDialog(): void {
-    const dialog = this.dialog;
-    if (!dialog) return;
-    if (this.detailOpen && !dialog.open) {
-      const active = this.shadowRoot?.activeElement;
-      this.returnFocus = active instanceof HTMLElement ? active : null;
-      dialog.showModal();
-    } else if (!this.detailOpen && dialog.open) {
-      dialog.close();
-      this.returnFocus?.focus();
-      this.returnFocus = null;
+  protected override updated(): void {
+    if (!this.standalone) return;
+    const key = `${this.sessionId}|${this.ecosystemId ?? ''}`;
+    if (key !== this.loadKey) {
+      this.loadKey = key;
+      void this.loadFirst();
     }
   }
 
@@ -304,24 +275,24 @@ export class SuccessorActivity extends LitElement {
 
   private onEcosystemChange(event: Event): void {
     const ecosystemId = (event.target as HTMLSelectElement).value;
-    emit<ActivityEcosystemChangeDetail>(this, 'successor-activity-ecosystem-change', { ecosystemId });
+    this.emit('successor-activity-ecosystem-change', { ecosystemId });
     if (this.standalone) this.ecosystemId = ecosystemId;
   }
 
   private onRangeChanged(event: RangeChangedEvent): void {
     if (!this.hasMore || this.phase !== 'ready') return;
     if (event.last < this.processes.length - PREFETCH_ROWS) return;
-    emit(this, 'successor-activity-load-more');
+    this.emit('successor-activity-load-more');
     if (this.standalone) void this.loadMore();
   }
 
   private openProcess(processId: string): void {
-    emit<ActivityProcessDetail>(this, 'successor-activity-open-process', { processId });
+    this.emit('successor-activity-open-process', { processId });
     if (this.standalone) void this.loadDetail(processId);
   }
 
   private closeProcess(): void {
-    emit(this, 'successor-activity-close-process');
+    this.emit('successor-activity-close-process');
     if (this.standalone) {
       this.detailOpen = false;
       this.detail = null;
@@ -329,12 +300,12 @@ export class SuccessorActivity extends LitElement {
   }
 
   private retry(): void {
-    emit(this, 'successor-activity-retry');
+    this.emit('successor-activity-retry');
     if (this.standalone) void this.loadFirst();
   }
 
   protected override render() {
-    const t = this.i18n.t.bind(this.i18n);
+    const { t } = this;
     const choices = selectableEcosystems('ecosystem-admin', this.ecosystems);
     const current = this.ecosystems.find((e) => e.id === this.ecosystemId) ?? null;
     return html`
@@ -408,7 +379,7 @@ export class SuccessorActivity extends LitElement {
   }
 
   private renderCount() {
-    const t = this.i18n.t.bind(this.i18n);
+    const { t } = this;
     if (this.phase === 'loading') return t('activity.loading');
     if (this.phase === 'loadFailed') return '';
     if (!this.total && !this.processes.length) return t('activity.empty');
@@ -416,7 +387,7 @@ export class SuccessorActivity extends LitElement {
   }
 
   private renderRow(p: ProcessSummary, index: number) {
-    const t = this.i18n.t.bind(this.i18n);
+    const { t } = this;
     return html`<div class="row" part="row" role="listitem" aria-posinset=${index + 1} aria-setsize=${this.total}>
       <span class="status ${p.status}" part="status">${t(`processStatus.${p.status}`)}</span>
       <time datetime=${p.createdAt}>${formatDate(p.createdAt, this.i18n.lang)}</time>
@@ -433,7 +404,7 @@ export class SuccessorActivity extends LitElement {
   }
 
   private renderDetail() {
-    const t = this.i18n.t.bind(this.i18n);
+    const { t } = this;
     const d = this.detail;
     const when = (iso: string | null) => (iso ? formatDate(iso, this.i18n.lang) : t('activity.none'));
     return html`
