@@ -20,8 +20,6 @@ export interface FlowSetup {
   readonly handoffPollMs: number;
 }
 
-const FLOWS: readonly Flow[] = ['technical-assistance', 'ecosystem-admin'];
-
 /**
  * Runs one support flow for its host: paints the flow's first view at once, loads the statechart
  * (`load`), starts it and follows its states. Every setup and teardown bumps a generation, so a
@@ -68,29 +66,33 @@ export class FlowEngineController implements ReactiveController {
     this.api = null;
   }
 
-  /** Until the statechart runs, the view allows nothing. Unknown options fall back to defaults. */
+  /**
+   * Stops the current flow and sets up a new one. Until its statechart runs, the view allows
+   * nothing. Unknown options fall back to the defaults.
+   */
   setup(options: FlowSetup): void {
-    const generation = ++this.generation;
+    this.teardown();
+    const generation = this.generation;
     this.isSetUp = true;
-    const flow = FLOWS.includes(options.flow) ? options.flow : 'technical-assistance';
+    const flow: Flow = options.flow === 'ecosystem-admin' ? options.flow : 'technical-assistance';
     const digits = options.codeDigits;
     const codeDigits =
       Number.isInteger(digits) && digits >= CODE_DIGITS_MIN && digits <= CODE_DIGITS_MAX
         ? digits
         : DEFAULT_CODE_DIGITS;
-    this.show(idleSupportFlowState(flow, codeDigits));
+    const idle = idleSupportFlowState(flow, codeDigits);
+    this.show(idle);
     this.starting = this.load().then(
       (loaded) => {
         if (generation !== this.generation) return;
         this.engine = loaded;
-        const { services, handoffPollMs } = options;
-        this.start(loaded.createSupportFlow({ flow, services, codeDigits, handoffPollMs }));
+        this.start(loaded.createSupportFlow({ ...options, flow, codeDigits }));
       },
       () => {
         if (generation !== this.generation) return;
         const message = 'The support flow could not be loaded.';
         this.show({
-          ...idleSupportFlowState(flow, codeDigits),
+          ...idle,
           view: 'failed',
           pending: false,
           error: { code: 'upstream_unavailable', message },

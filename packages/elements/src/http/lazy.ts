@@ -1,5 +1,5 @@
 import { SupportError, type SupportServices } from '@waizant/support-core/ui';
-import { lazy } from '../components/base-element.js';
+import { lazy } from '../base-element.js';
 import type { HttpSupportServicesOptions, TokenProvider } from './client.js';
 
 /** Every method of `SupportServices`; the type makes a new method impossible to forget here. */

@@ -6,16 +6,21 @@ import {
   type ProcessDetail,
   type ProcessSummary,
   type SupportServices,
-  selectableEcosystems,
 } from '@waizant/support-core/ui';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { lazy, WaizantElement } from '../../base-element.js';
 import { ModalController } from '../../controllers/modal.js';
 import type { TokenProvider } from '../../http/client.js';
 import { hostHttpServices } from '../../http/lazy.js';
-import { formatDate } from '../../i18n/index.js';
-import { lazy, WaizantElement } from '../base-element.js';
 import { successorActivityStyles } from './successor-activity.styles.js';
+import {
+  type ActivityContext,
+  countText,
+  detailView,
+  fieldsView,
+  rowView,
+} from './successor-activity.views.js';
 
 export type ActivityPhase = 'loading' | 'ready' | 'loadingMore' | 'loadFailed';
 
@@ -137,7 +142,7 @@ export class SuccessorActivity extends WaizantElement {
 
   constructor() {
     super();
-    new ModalController(this, { selector: 'dialog', open: () => this.detailOpen });
+    new ModalController(this, () => this.detailOpen);
   }
 
   override connectedCallback(): void {
@@ -306,39 +311,12 @@ export class SuccessorActivity extends WaizantElement {
 
   protected override render() {
     const { t } = this;
-    const choices = selectableEcosystems('ecosystem-admin', this.ecosystems);
-    const current = this.ecosystems.find((e) => e.id === this.ecosystemId) ?? null;
+    const ctx: ActivityContext = { t, lang: this.i18n.lang };
     return html`
       <section part="base" aria-labelledby="activity-heading">
-        <dl part="fields" class="fields">
-          <dt>${t('activity.user')}</dt>
-          <dd data-field="user">${this.userName}</dd>
-          <dt>${t('activity.email')}</dt>
-          <dd data-field="email">${this.email}</dd>
-          <dt>${choices.length > 1 ? html`<label for="ecosystem">${t('activity.ecosystem')}</label>` : t('activity.ecosystem')}</dt>
-          <dd data-field="ecosystem">
-            ${
-              choices.length > 1
-                ? html`<select
-                    id="ecosystem"
-                    part="ecosystem-select"
-                    .value=${this.ecosystemId ?? ''}
-                    ?disabled=${this.phase === 'loading' || this.phase === 'loadingMore'}
-                    @change=${this.onEcosystemChange}
-                  >
-                    ${choices.map(
-                      (e) =>
-                        html`<option value=${e.id} ?selected=${e.id === this.ecosystemId}>${e.name}</option>`,
-                    )}
-                  </select>`
-                : (current?.name ?? t('activity.none'))
-            }
-          </dd>
-          <dt>${t('activity.role')}</dt>
-          <dd data-field="role">${current ? t(`role.${current.role}`) : t('activity.none')}</dd>
-        </dl>
+        ${fieldsView(this, ctx, this.onEcosystemChange)}
         <h3 id="activity-heading" tabindex="-1">${t('activity.processes')}</h3>
-        <p class="muted" aria-live="polite" data-count>${this.renderCount()}</p>
+        <p class="muted" aria-live="polite" data-count>${countText(this, ctx)}</p>
         <p class="error" aria-live="polite">${this.errorCode ? t(`error.${this.errorCode}`) : ''}</p>
         ${
           this.phase === 'loadFailed'
@@ -362,7 +340,8 @@ export class SuccessorActivity extends WaizantElement {
                         items: [...this.processes],
                         scroller: true,
                         keyFunction: (p: ProcessSummary) => p.id,
-                        renderItem: (p: ProcessSummary, index: number) => this.renderRow(p, index),
+                        renderItem: (p: ProcessSummary, index: number) =>
+                          rowView(p, index, this.total, ctx, (id) => this.openProcess(id)),
                       })
                     : html`<div class="placeholder muted" role="listitem" data-list-loading>
                         ${t('activity.loading')}
@@ -372,68 +351,15 @@ export class SuccessorActivity extends WaizantElement {
             : nothing
         }
         <dialog part="dialog" class="detail" aria-labelledby="detail-heading" @cancel=${this.onDialogCancel}>
-          ${this.renderDetail()}
+          ${detailView(this.detail, ctx, this.closeProcess)}
         </dialog>
       </section>
     `;
   }
 
-  private renderCount() {
-    const { t } = this;
-    if (this.phase === 'loading') return t('activity.loading');
-    if (this.phase === 'loadFailed') return '';
-    if (!this.total && !this.processes.length) return t('activity.empty');
-    return t('activity.count', { shown: this.processes.length, total: this.total });
-  }
-
-  private renderRow(p: ProcessSummary, index: number) {
-    const { t } = this;
-    return html`<div class="row" part="row" role="listitem" aria-posinset=${index + 1} aria-setsize=${this.total}>
-      <span class="status ${p.status}" part="status">${t(`processStatus.${p.status}`)}</span>
-      <time datetime=${p.createdAt}>${formatDate(p.createdAt, this.i18n.lang)}</time>
-      <span class="title" title=${p.title}>${p.title}</span>
-      <button type="button" part="details-button" data-process=${p.id} @click=${() => this.openProcess(p.id)}>
-        ${t('activity.seeDetails')}<span class="visually-hidden">: ${p.title}</span>
-      </button>
-    </div>`;
-  }
-
   private onDialogCancel(event: Event): void {
     event.preventDefault();
     this.closeProcess();
-  }
-
-  private renderDetail() {
-    const { t } = this;
-    const d = this.detail;
-    const when = (iso: string | null) => (iso ? formatDate(iso, this.i18n.lang) : t('activity.none'));
-    return html`
-      <h3 id="detail-heading" tabindex="-1">${d ? d.title : t('activity.detailHeading')}</h3>
-      ${
-        d
-          ? html`<p data-detail="detail">${d.detail}</p>
-              <dl>
-                <dt>${t('activity.status')}</dt>
-                <dd data-detail="status">${t(`processStatus.${d.status}`)}</dd>
-                <dt>${t('activity.created')}</dt>
-                <dd>${when(d.createdAt)}</dd>
-                <dt>${t('activity.updated')}</dt>
-                <dd>${when(d.updatedAt)}</dd>
-                <dt>${t('activity.reason')}</dt>
-                <dd data-detail="reason">${d.reason ?? t('activity.none')}</dd>
-                <dt>${t('activity.decidedBy')}</dt>
-                <dd data-detail="decidedBy">${d.decidedBy ?? t('activity.none')}</dd>
-                <dt>${t('activity.decidedAt')}</dt>
-                <dd>${when(d.decidedAt)}</dd>
-              </dl>`
-          : html`<p aria-live="polite">${t('common.pleaseWait')}</p>`
-      }
-      <div class="actions">
-        <button type="button" class="primary" data-action="close-detail" @click=${this.closeProcess}>
-          ${t('common.close')}
-        </button>
-      </div>
-    `;
   }
 }
 

@@ -10,13 +10,13 @@ import {
 } from '@waizant/support-core/ui';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { lazy, WaizantElement } from '../../base-element.js';
 import { ClockController } from '../../controllers/clock.js';
 import { type Engine, FlowEngineController } from '../../controllers/flow-engine.js';
 import { ModalController } from '../../controllers/modal.js';
 import { QrController } from '../../controllers/qr.js';
 import type { TokenProvider } from '../../http/client.js';
 import { hostHttpServices } from '../../http/lazy.js';
-import { lazy, WaizantElement } from '../base-element.js';
 import { supportFlowStyles } from './support-flow.styles.js';
 import { cancelDialogView } from './views/cancel-dialog.js';
 import type { ViewContext, ViewHandlers } from './views/context.js';
@@ -146,11 +146,8 @@ export class WaizantSupportFlow extends WaizantElement {
   });
   private readonly on: ViewHandlers = {
     lookup: this.onLookup,
-    selectEcosystem: this.onSelectEcosystem,
-    codeInput: this.onCodeInput,
     submitCode: this.onSubmitCode,
     confirmCancel: this.onConfirmCancel,
-    cancelEscape: this.onCancelDialogEscape,
     restart: this.restart,
   };
   private stepKey = '';
@@ -159,17 +156,17 @@ export class WaizantSupportFlow extends WaizantElement {
   constructor() {
     super();
     // Focus goes into the reason; back to what opened the dialog, or to the step's heading.
-    new ModalController(this, {
-      selector: 'dialog.cancel',
-      open: () => !!this.engine.state?.cancelModal.open,
-      opening: (dialog) => {
+    new ModalController(
+      this,
+      () => !!this.engine.state?.cancelModal.open,
+      (dialog) => {
         const reason = dialog.querySelector<HTMLTextAreaElement>('#cancel-reason');
         if (reason) reason.value = '';
         this.cancelError = '';
         return reason;
       },
-      fallback: () => this.focusHeading(),
-    });
+      () => this.focusHeading(),
+    );
   }
 
   /**
@@ -187,7 +184,6 @@ export class WaizantSupportFlow extends WaizantElement {
 
   /** Starts over with a new, empty support request (what **New support request** does). */
   restart(): void {
-    this.engine.teardown();
     this.setup();
     this.updateComplete.then(() => {
       const input = this.renderRoot.querySelector<HTMLInputElement>('#email');
@@ -226,7 +222,6 @@ export class WaizantSupportFlow extends WaizantElement {
       changed.has('codeDigits') ||
       changed.has('handoffPollMs');
     if (this.isConnected && (!this.engine.isSetUp || rebuild)) {
-      this.engine.teardown();
       this.setup();
     }
   }
@@ -280,19 +275,6 @@ export class WaizantSupportFlow extends WaizantElement {
     api.submitEmail(value.trim());
   }
 
-  private onSelectEcosystem(event: SubmitEvent): void {
-    event.preventDefault();
-    const select = this.renderRoot.querySelector<HTMLSelectElement>('#ecosystem');
-    if (!select?.value) return;
-    this.engine.api?.selectEcosystem(select.value);
-  }
-
-  private onCodeInput(event: InputEvent): void {
-    const input = event.target as HTMLInputElement;
-    const cleaned = input.value.replace(/[\s-]+/g, '');
-    if (cleaned !== input.value) input.value = cleaned;
-  }
-
   private onSubmitCode(event: SubmitEvent): void {
     event.preventDefault();
     const input = this.renderRoot.querySelector<HTMLInputElement>('#code');
@@ -333,20 +315,14 @@ export class WaizantSupportFlow extends WaizantElement {
     api.confirmCancel(parsed.data);
   }
 
-  private onCancelDialogEscape(event: Event): void {
-    event.preventDefault();
-    if (this.engine.state?.allowed.has('dismissCancel')) this.engine.api?.dismissCancel();
-  }
-
   protected override render() {
     const s = this.engine.state;
     if (!s) return html`<div part="base"></div>`;
     const { t } = this;
-    const api = this.engine.api;
     const ctx: ViewContext = {
       t,
       lang: this.i18n.lang,
-      api,
+      api: this.engine.api,
       now: this.clock.now,
       errors: { email: this.emailError, code: this.codeError, cancel: this.cancelError },
       qr: this.qr.dataUrl,
@@ -365,7 +341,7 @@ export class WaizantSupportFlow extends WaizantElement {
                   part="cancel-button"
                   data-action="cancel"
                   ?disabled=${!s.allowed.has('requestCancel')}
-                  @click=${() => api?.requestCancel()}
+                  @click=${() => ctx.api?.requestCancel()}
                 >
                   ${t('common.cancel')}
                 </button>`

@@ -15,7 +15,7 @@ export function cancelDialogView(s: SupportFlowState, ctx: ViewContext): Templat
       class="cancel"
       part="cancel-dialog"
       aria-labelledby="cancel-heading"
-      @cancel=${ctx.on.cancelEscape}
+      @cancel=${(event: Event) => onEscape(event, ctx)}
     >
       ${s.inactivityWarning && s.cancelModal.open ? inactivityView(s, ctx) : nothing}
       <form @submit=${ctx.on.confirmCancel} novalidate>
@@ -51,4 +51,10 @@ export function cancelDialogView(s: SupportFlowState, ctx: ViewContext): Templat
       </form>
     </dialog>
   `;
+}
+
+/** Escape dismisses like **Back to the request**, and only when that is allowed (not while it sends). */
+function onEscape(event: Event, ctx: ViewContext): void {
+  event.preventDefault();
+  if (ctx.api?.state.allowed.has('dismissCancel')) ctx.api.dismissCancel();
 }

@@ -60,7 +60,7 @@ function codeForm(s: SupportFlowState, ctx: ViewContext): TemplateResult {
           aria-invalid=${errors.code ? 'true' : 'false'}
           aria-describedby="code-error code-attempts"
           ?disabled=${checking}
-          @input=${ctx.on.codeInput}
+          @input=${clean}
         />
         <p id="code-error" class="error" aria-live="polite">${errors.code}</p>
         <p id="code-attempts" class="muted" data-attempts aria-live="polite">
@@ -89,4 +89,11 @@ function codeForm(s: SupportFlowState, ctx: ViewContext): TemplateResult {
       }
     </div>
   `;
+}
+
+/** Spaces and dashes people type or paste between the digits go away as they type. */
+function clean(event: InputEvent): void {
+  const input = event.target as HTMLInputElement;
+  const cleaned = input.value.replace(/[\s-]+/g, '');
+  if (cleaned !== input.value) input.value = cleaned;
 }

@@ -1,8 +1,8 @@
 import type { SupportFlow } from '@waizant/support-core/ui';
 import { html, nothing, type TemplateResult } from 'lit';
+import type { Translate } from '../../../base-element.js';
 import type { Lang } from '../../../i18n/index.js';
 import { formatDuration } from '../../../i18n/index.js';
-import type { Translate } from '../../base-element.js';
 
 /**
  * What a view needs besides the facade's state. Handlers are the element's own methods: Lit
@@ -24,13 +24,11 @@ export interface ViewContext {
   readonly on: ViewHandlers;
 }
 
+/** The element's handlers of what it checks itself before sending (the views own the rest). */
 export interface ViewHandlers {
   lookup(event: SubmitEvent): void;
-  selectEcosystem(event: SubmitEvent): void;
-  codeInput(event: InputEvent): void;
   submitCode(event: SubmitEvent): void;
   confirmCancel(event: SubmitEvent): void;
-  cancelEscape(event: Event): void;
   restart(): void;
 }
 

@@ -9,7 +9,7 @@ export function ecosystemView(s: SupportFlowState, ctx: ViewContext): TemplateRe
   const admin = s.flow === 'ecosystem-admin';
   return html`
     ${heading(admin ? t('agentCode.heading') : t('ecosystem.heading'))}
-    <form @submit=${ctx.on.selectEcosystem}>
+    <form @submit=${(event: SubmitEvent) => select(event, ctx)}>
       <div class="field">
         <label for="ecosystem">${t('ecosystem.label')}</label>
         <select id="ecosystem" part="ecosystem-select" required ?disabled=${s.pending}>
@@ -26,4 +26,10 @@ export function ecosystemView(s: SupportFlowState, ctx: ViewContext): TemplateRe
       </button>
     </form>
   `;
+}
+
+function select(event: SubmitEvent, ctx: ViewContext): void {
+  event.preventDefault();
+  const { value } = (event.currentTarget as HTMLFormElement).querySelector('select')!;
+  if (value) ctx.api?.selectEcosystem(value);
 }

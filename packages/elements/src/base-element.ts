@@ -1,6 +1,6 @@
 import { LitElement } from 'lit';
-import { LangController } from '../i18n/controller.js';
-import type { MessageKey } from '../i18n/index.js';
+import { LangController } from './i18n/controller.js';
+import type { MessageKey } from './i18n/index.js';
 
 /** The localized string for a key, placeholders filled (the element's current language). */
 export type Translate = (key: MessageKey, values?: Readonly<Record<string, string | number>>) => string;
