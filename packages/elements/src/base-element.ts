@@ -9,8 +9,9 @@ type DetailOf<K extends keyof HTMLElementEventMap> =
   HTMLElementEventMap[K] extends CustomEvent<infer D> ? D : never;
 
 /**
- * Loads a module once per page, shared by every instance. A failed fetch is asked for again on
- * the next call: browsers keep a failed module answer in their module map until reload.
+ * Loads something once, on the first call (at module level: once per page, shared by every
+ * instance). A failed load is tried again on the next call: browsers keep a failed module
+ * answer in their module map until reload, so a fetch is asked for anew.
  */
 export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | null = null;

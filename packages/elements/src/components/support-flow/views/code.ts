@@ -27,19 +27,21 @@ export function codeView(s: SupportFlowState, ctx: ViewContext): TemplateResult 
       }
     `;
   }
-  const { sentTo } = s.session.code;
+  const { code } = s.session;
   return html`
     ${title}
     <p data-sent-to>
-      ${agent ? t('agentCode.sentTo', { sentTo }) : t('userCode.sentTo', { name, sentTo })}
+      ${agent ? t('agentCode.sentTo', { sentTo: code.sentTo }) : t('userCode.sentTo', { name, sentTo: code.sentTo })}
     </p>
-    ${codeForm(s, ctx)}
+    ${codeForm(s, code, ctx)}
   `;
 }
 
-function codeForm(s: SupportFlowState, ctx: ViewContext): TemplateResult {
+type SentCode = NonNullable<NonNullable<SupportFlowState['session']>['code']>;
+
+/** The code's entry, its expiry, and **Resend** (with its cooldown and what is left). */
+function codeForm(s: SupportFlowState, code: SentCode, ctx: ViewContext): TemplateResult {
   const { t, errors } = ctx;
-  const code = s.session!.code!;
   const resendAt = s.deadlines.resendAvailableAt;
   const coolingDown = resendAt !== null && resendAt > ctx.now;
   const checking = s.codePhase === 'checking';
