@@ -1,5 +1,6 @@
 import { SupportError, type SupportServices } from '@waizant/support-core/ui';
-import type { HttpSupportServicesOptions } from './client.js';
+import { lazy } from '../base-element.js';
+import type { HttpSupportServicesOptions, TokenProvider } from './client.js';
 
 /** Every method of `SupportServices`; the type makes a new method impossible to forget here. */
 const METHODS: Record<keyof SupportServices, true> = {
@@ -27,20 +28,32 @@ type AnyCall = (...args: unknown[]) => Promise<unknown>;
  * as `upstream_unavailable` and tried again on the next call.
  */
 export function lazyHttpSupportServices(options: HttpSupportServicesOptions): SupportServices {
-  let client: Promise<SupportServices> | null = null;
-  const load = () => {
-    client ??= import('./client.js').then(
+  const load = lazy(() =>
+    import('./client.js').then(
       (module) => module.createHttpSupportServices(options),
       () => {
-        client = null;
         throw new SupportError('upstream_unavailable', 'The support client could not be loaded.');
       },
-    );
-    return client;
-  };
+    ),
+  );
   const services: Partial<Record<keyof SupportServices, AnyCall>> = {};
   for (const name of Object.keys(METHODS) as (keyof SupportServices)[]) {
     services[name] = async (...args) => ((await load())[name] as AnyCall)(...args);
   }
   return services as SupportServices;
+}
+
+/** What an element reaches the server with when the host gives no `services`. */
+export interface HttpHost {
+  readonly apiBase: string | null;
+  readonly token: string | null;
+  readonly tokenProvider: TokenProvider | null;
+}
+
+/** The lazy HTTP services of an element: its `api-base`, and its token read before every request. */
+export function hostHttpServices(host: HttpHost): SupportServices {
+  return lazyHttpSupportServices({
+    apiBase: host.apiBase ?? '',
+    getToken: () => (host.tokenProvider ? host.tokenProvider() : host.token),
+  });
 }

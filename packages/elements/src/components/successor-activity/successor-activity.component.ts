@@ -6,15 +6,21 @@ import {
   type ProcessDetail,
   type ProcessSummary,
   type SupportServices,
-  selectableEcosystems,
 } from '@waizant/support-core/ui';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { lazy, WaizantElement } from '../../base-element.js';
+import { ModalController } from '../../controllers/modal.js';
 import type { TokenProvider } from '../../http/client.js';
-import { lazyHttpSupportServices } from '../../http/lazy.js';
-import { LangController } from '../../i18n/controller.js';
-import { formatDate } from '../../i18n/index.js';
+import { hostHttpServices } from '../../http/lazy.js';
 import { successorActivityStyles } from './successor-activity.styles.js';
+import {
+  type ActivityContext,
+  countText,
+  detailView,
+  fieldsView,
+  rowView,
+} from './successor-activity.views.js';
 
 export type ActivityPhase = 'loading' | 'ready' | 'loadingMore' | 'loadFailed';
 
@@ -35,22 +41,9 @@ type Virtualize = typeof import('@lit-labs/virtualizer/virtualize.js')['virtuali
  * process list is shown, so it is loaded then (once per page, shared by every instance)
  * rather than with the element.
  */
-let virtualizerLoad: Promise<Virtualize> | null = null;
-function loadVirtualizer(): Promise<Virtualize> {
-  virtualizerLoad ??= import('@lit-labs/virtualizer/virtualize.js').then(
-    (mod) => mod.virtualize,
-    (error: unknown) => {
-      virtualizerLoad = null;
-      throw error;
-    },
-  );
-  return virtualizerLoad;
-}
-
-/** Dispatches a composed, bubbling event (kept outside the class so the manifest lists only real event names). */
-function emit<T>(target: EventTarget, name: string, detail?: T): void {
-  target.dispatchEvent(new CustomEvent<T | undefined>(name, { detail, bubbles: true, composed: true }));
-}
+const loadVirtualizer = lazy(() =>
+  import('@lit-labs/virtualizer/virtualize.js').then((mod) => mod.virtualize),
+);
 
 /**
  * The successor's activity: who they are, the ecosystem, their role in it, and their
@@ -97,7 +90,7 @@ function emit<T>(target: EventTarget, name: string, detail?: T): void {
  * @cssprop --waizant-font-size - Base font size.
  * @cssprop --waizant-focus-ring - Box-shadow of focused controls.
  */
-export class SuccessorActivity extends LitElement {
+export class SuccessorActivity extends WaizantElement {
   static override styles = successorActivityStyles;
 
   /** I/O to use in standalone mode; overrides `api-base`. */
@@ -141,14 +134,16 @@ export class SuccessorActivity extends LitElement {
   @state() private cursor: string | null = null;
   /** The `virtualize` directive, once its module has loaded. */
   @state() private virtualize: Virtualize | null = null;
-  @query('dialog') private dialog?: HTMLDialogElement;
 
-  private readonly i18n = new LangController(this, () => this.lang);
   private loadKey: string | null = null;
   private abort: AbortController | null = null;
-  private returnFocus: HTMLElement | null = null;
   private ownServices: SupportServices | null = null;
   private virtualizerPending = false;
+
+  constructor() {
+    super();
+    new ModalController(this, () => this.detailOpen);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -170,10 +165,7 @@ export class SuccessorActivity extends LitElement {
 
   private io(): SupportServices {
     if (this.services) return this.services;
-    this.ownServices ??= lazyHttpSupportServices({
-      apiBase: this.apiBase ?? '',
-      getToken: () => (this.tokenProvider ? this.tokenProvider() : this.token),
-    });
+    this.ownServices ??= hostHttpServices(this);
     return this.ownServices;
   }
 
@@ -198,28 +190,12 @@ export class SuccessorActivity extends LitElement {
     );
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    if (this.standalone) {
-      const key = `${this.sessionId}|${this.ecosystemId ?? ''}`;
-      if (key !== this.loadKey) {
-        this.loadKey = key;
-        void this.loadFirst();
-      }
-    }
-    if (changed.has('detailOpen') || changed.has('detail')) this.syncDialog();
-  }
-
-  private syncDialog(): void {
-    const dialog = this.dialog;
-    if (!dialog) return;
-    if (this.detailOpen && !dialog.open) {
-      const active = this.shadowRoot?.activeElement;
-      this.returnFocus = active instanceof HTMLElement ? active : null;
-      dialog.showModal();
-    } else if (!this.detailOpen && dialog.open) {
-      dialog.close();
-      this.returnFocus?.focus();
-      this.returnFocus = null;
+  protected override updated(): void {
+    if (!this.standalone) return;
+    const key = `${this.sessionId}|${this.ecosystemId ?? ''}`;
+    if (key !== this.loadKey) {
+      this.loadKey = key;
+      void this.loadFirst();
     }
   }
 
@@ -304,24 +280,24 @@ export class SuccessorActivity extends LitElement {
 
   private onEcosystemChange(event: Event): void {
     const ecosystemId = (event.target as HTMLSelectElement).value;
-    emit<ActivityEcosystemChangeDetail>(this, 'successor-activity-ecosystem-change', { ecosystemId });
+    this.emit('successor-activity-ecosystem-change', { ecosystemId });
     if (this.standalone) this.ecosystemId = ecosystemId;
   }
 
   private onRangeChanged(event: RangeChangedEvent): void {
     if (!this.hasMore || this.phase !== 'ready') return;
     if (event.last < this.processes.length - PREFETCH_ROWS) return;
-    emit(this, 'successor-activity-load-more');
+    this.emit('successor-activity-load-more');
     if (this.standalone) void this.loadMore();
   }
 
   private openProcess(processId: string): void {
-    emit<ActivityProcessDetail>(this, 'successor-activity-open-process', { processId });
+    this.emit('successor-activity-open-process', { processId });
     if (this.standalone) void this.loadDetail(processId);
   }
 
   private closeProcess(): void {
-    emit(this, 'successor-activity-close-process');
+    this.emit('successor-activity-close-process');
     if (this.standalone) {
       this.detailOpen = false;
       this.detail = null;
@@ -329,45 +305,18 @@ export class SuccessorActivity extends LitElement {
   }
 
   private retry(): void {
-    emit(this, 'successor-activity-retry');
+    this.emit('successor-activity-retry');
     if (this.standalone) void this.loadFirst();
   }
 
   protected override render() {
-    const t = this.i18n.t.bind(this.i18n);
-    const choices = selectableEcosystems('ecosystem-admin', this.ecosystems);
-    const current = this.ecosystems.find((e) => e.id === this.ecosystemId) ?? null;
+    const { t } = this;
+    const ctx: ActivityContext = { t, lang: this.i18n.lang };
     return html`
       <section part="base" aria-labelledby="activity-heading">
-        <dl part="fields" class="fields">
-          <dt>${t('activity.user')}</dt>
-          <dd data-field="user">${this.userName}</dd>
-          <dt>${t('activity.email')}</dt>
-          <dd data-field="email">${this.email}</dd>
-          <dt>${choices.length > 1 ? html`<label for="ecosystem">${t('activity.ecosystem')}</label>` : t('activity.ecosystem')}</dt>
-          <dd data-field="ecosystem">
-            ${
-              choices.length > 1
-                ? html`<select
-                    id="ecosystem"
-                    part="ecosystem-select"
-                    .value=${this.ecosystemId ?? ''}
-                    ?disabled=${this.phase === 'loading' || this.phase === 'loadingMore'}
-                    @change=${this.onEcosystemChange}
-                  >
-                    ${choices.map(
-                      (e) =>
-                        html`<option value=${e.id} ?selected=${e.id === this.ecosystemId}>${e.name}</option>`,
-                    )}
-                  </select>`
-                : (current?.name ?? t('activity.none'))
-            }
-          </dd>
-          <dt>${t('activity.role')}</dt>
-          <dd data-field="role">${current ? t(`role.${current.role}`) : t('activity.none')}</dd>
-        </dl>
+        ${fieldsView(this, ctx, this.onEcosystemChange)}
         <h3 id="activity-heading" tabindex="-1">${t('activity.processes')}</h3>
-        <p class="muted" aria-live="polite" data-count>${this.renderCount()}</p>
+        <p class="muted" aria-live="polite" data-count>${countText(this, ctx)}</p>
         <p class="error" aria-live="polite">${this.errorCode ? t(`error.${this.errorCode}`) : ''}</p>
         ${
           this.phase === 'loadFailed'
@@ -391,7 +340,8 @@ export class SuccessorActivity extends LitElement {
                         items: [...this.processes],
                         scroller: true,
                         keyFunction: (p: ProcessSummary) => p.id,
-                        renderItem: (p: ProcessSummary, index: number) => this.renderRow(p, index),
+                        renderItem: (p: ProcessSummary, index: number) =>
+                          rowView(p, index, this.total, ctx, (id) => this.openProcess(id)),
                       })
                     : html`<div class="placeholder muted" role="listitem" data-list-loading>
                         ${t('activity.loading')}
@@ -401,68 +351,15 @@ export class SuccessorActivity extends LitElement {
             : nothing
         }
         <dialog part="dialog" class="detail" aria-labelledby="detail-heading" @cancel=${this.onDialogCancel}>
-          ${this.renderDetail()}
+          ${detailView(this.detail, ctx, this.closeProcess)}
         </dialog>
       </section>
     `;
   }
 
-  private renderCount() {
-    const t = this.i18n.t.bind(this.i18n);
-    if (this.phase === 'loading') return t('activity.loading');
-    if (this.phase === 'loadFailed') return '';
-    if (!this.total && !this.processes.length) return t('activity.empty');
-    return t('activity.count', { shown: this.processes.length, total: this.total });
-  }
-
-  private renderRow(p: ProcessSummary, index: number) {
-    const t = this.i18n.t.bind(this.i18n);
-    return html`<div class="row" part="row" role="listitem" aria-posinset=${index + 1} aria-setsize=${this.total}>
-      <span class="status ${p.status}" part="status">${t(`processStatus.${p.status}`)}</span>
-      <time datetime=${p.createdAt}>${formatDate(p.createdAt, this.i18n.lang)}</time>
-      <span class="title" title=${p.title}>${p.title}</span>
-      <button type="button" part="details-button" data-process=${p.id} @click=${() => this.openProcess(p.id)}>
-        ${t('activity.seeDetails')}<span class="visually-hidden">: ${p.title}</span>
-      </button>
-    </div>`;
-  }
-
   private onDialogCancel(event: Event): void {
     event.preventDefault();
     this.closeProcess();
-  }
-
-  private renderDetail() {
-    const t = this.i18n.t.bind(this.i18n);
-    const d = this.detail;
-    const when = (iso: string | null) => (iso ? formatDate(iso, this.i18n.lang) : t('activity.none'));
-    return html`
-      <h3 id="detail-heading" tabindex="-1">${d ? d.title : t('activity.detailHeading')}</h3>
-      ${
-        d
-          ? html`<p data-detail="detail">${d.detail}</p>
-              <dl>
-                <dt>${t('activity.status')}</dt>
-                <dd data-detail="status">${t(`processStatus.${d.status}`)}</dd>
-                <dt>${t('activity.created')}</dt>
-                <dd>${when(d.createdAt)}</dd>
-                <dt>${t('activity.updated')}</dt>
-                <dd>${when(d.updatedAt)}</dd>
-                <dt>${t('activity.reason')}</dt>
-                <dd data-detail="reason">${d.reason ?? t('activity.none')}</dd>
-                <dt>${t('activity.decidedBy')}</dt>
-                <dd data-detail="decidedBy">${d.decidedBy ?? t('activity.none')}</dd>
-                <dt>${t('activity.decidedAt')}</dt>
-                <dd>${when(d.decidedAt)}</dd>
-              </dl>`
-          : html`<p aria-live="polite">${t('common.pleaseWait')}</p>`
-      }
-      <div class="actions">
-        <button type="button" class="primary" data-action="close-detail" @click=${this.closeProcess}>
-          ${t('common.close')}
-        </button>
-      </div>
-    `;
   }
 }
 

@@ -1,0 +1,41 @@
+import type { SupportFlowState } from '@waizant/support-core/ui';
+import { html, nothing, type TemplateResult } from 'lit';
+import { backButton, countdown, finishButton, heading, type ViewContext } from './context.js';
+
+/** The mobile app: a QR code the user's phone scans, until it is claimed or expires. */
+export function qrView(s: SupportFlowState, ctx: ViewContext): TemplateResult {
+  const { t } = ctx;
+  return html`
+    ${heading(t('qr.heading'))}
+    ${
+      s.qrPhase === 'claimed'
+        ? html`<p class="success" data-qr-claimed aria-live="polite">${t('qr.claimed')}</p>`
+        : s.qrPhase === 'expired'
+          ? html`<p class="error" data-qr-expired aria-live="polite">${t('qr.expired')}</p>`
+          : html`<p>${t('qr.hint')}</p>
+              <div class="qr-box">
+                ${
+                  ctx.qr
+                    ? html`<img part="qr" class="qr" src=${ctx.qr} alt=${t('qr.alt')} />`
+                    : html`<p class="muted">${t('common.pleaseWait')}</p>`
+                }
+              </div>
+              ${countdown(ctx, s.deadlines.handoffExpiresAt, 'qr.expiresIn')}`
+    }
+    <div class="actions">
+      ${
+        s.qrPhase !== 'claimed'
+          ? html`<button
+              type="button"
+              data-action="regenerate"
+              ?disabled=${!s.allowed.has('regenerateQr')}
+              @click=${() => ctx.api?.regenerateQr()}
+            >
+              ${t('qr.regenerate')}
+            </button>`
+          : nothing
+      }
+      ${backButton(ctx)} ${finishButton(s.allowed, ctx)}
+    </div>
+  `;
+}
