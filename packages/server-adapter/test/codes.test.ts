@@ -356,7 +356,7 @@ describe('notifier faults (b8)', () => {
 describe('timing-safe comparison (b11)', () => {
   it('codes and tokens are compared as HMACs with timingSafeEqual, never with ===', () => {
     const context = readFileSync(new URL('../src/services/context.ts', import.meta.url), 'utf8');
-    const codes = readFileSync(new URL('../src/services/codes.ts', import.meta.url), 'utf8');
+    const codes = readFileSync(new URL('../src/services/code-verify.ts', import.meta.url), 'utf8');
     expect(context).toMatch(/timingSafeEqual\(a, b\)/);
     expect(context).toMatch(/createHmac\('sha256'/);
     expect(codes).toMatch(/hashesEqual\(expected, attempt\.code_hash\)/);
