@@ -3,7 +3,6 @@ import {
   CODE_STEP,
   type CodePurpose,
   maskEmail,
-  nextStep,
   SupportError,
   type SupportSessionView,
   selectableEcosystems,
@@ -182,4 +181,3 @@ export async function sendCode(
   });
   throw error;
 }
-

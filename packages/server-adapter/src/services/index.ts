@@ -29,11 +29,7 @@ export interface SupportServerServices {
   lookup(agent: AgentRef, request: LookupRequest): Promise<LookupResponse>;
   createSession(agent: AgentRef, request: CreateSessionRequest): Promise<SupportSessionView>;
   getSession(agent: AgentRef, sessionId: string): Promise<SupportSessionView>;
-  selectEcosystem(
-    agent: AgentRef,
-    sessionId: string,
-    ecosystemId: string,
-  ): Promise<SupportSessionView>;
+  selectEcosystem(agent: AgentRef, sessionId: string, ecosystemId: string): Promise<SupportSessionView>;
   sendCode(agent: AgentRef, sessionId: string, purpose: CodePurpose): Promise<SupportSessionView>;
   verifyCode(
     agent: AgentRef,

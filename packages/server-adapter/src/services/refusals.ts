@@ -1,4 +1,10 @@
-import { type CodePurpose, CODE_STEP, type IneligibleReason, type SessionStep, SupportError } from '@waizant/support-core';
+import {
+  CODE_STEP,
+  type CodePurpose,
+  type IneligibleReason,
+  type SessionStep,
+  SupportError,
+} from '@waizant/support-core';
 import { audit } from './audit.js';
 import { type ServiceContext, sessionRef } from './context.js';
 import {

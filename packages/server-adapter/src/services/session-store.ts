@@ -4,6 +4,7 @@ import {
   OPEN_SESSION_STEPS,
   type Role,
   type SessionStep,
+  type SupportLimits,
 } from '@waizant/support-core';
 import type { SqlExecutor } from '../ports/index.js';
 import { audit } from './audit.js';
@@ -44,11 +45,14 @@ export interface Instant {
 }
 
 export function instant(ctx: ServiceContext): Instant {
-  const now = ctx.clock.now();
+  return instantAt(ctx.clock.now(), ctx.limits);
+}
+
+export function instantAt(now: Date, limits: Pick<SupportLimits, 'idleTimeoutSeconds'>): Instant {
   return {
     now,
     nowIso: now.toISOString(),
-    cutoffIso: addSeconds(now, -ctx.limits.idleTimeoutSeconds).toISOString(),
+    cutoffIso: addSeconds(now, -limits.idleTimeoutSeconds).toISOString(),
   };
 }
 
