@@ -17,6 +17,12 @@ import {
 } from '../packages/server-adapter/src/services/code-verify.js';
 import { instantAt } from '../packages/server-adapter/src/services/session-store.js';
 import {
+  FLOW_ROUTES,
+  type FlowCall,
+  type LoadAgent,
+  technicalAssistanceFlow,
+} from '../packages/server-adapter/test/support/mixed-load.js';
+import {
   addPeople,
   type Backend,
   BENCH_LIMITS,
@@ -39,17 +45,7 @@ const LEVELS: ReadonlyArray<readonly [number, number]> = [
   [32, 3],
 ];
 const LEVEL_MAX_MS = 60_000;
-const ROUTES = [
-  'lookup',
-  'createSession',
-  'selectEcosystem',
-  'sendAgentCode',
-  'verifyAgentCode',
-  'sendUserCode',
-  'verifyUserCode',
-  'createHandoff',
-  'redeemHandoff',
-] as const;
+const ROUTES = FLOW_ROUTES;
 type Route = (typeof ROUTES)[number];
 
 interface LevelResult {
@@ -117,58 +113,17 @@ async function call(
   return text ? JSON.parse(text) : null;
 }
 
-/** lookup → create → ecosystem → agent code → verify → user code → verify → handoff → redeem. */
-async function flow(
-  rec: Recorder | null,
-  base: string,
-  db: SqlDatabase,
-  agent: Person & { token: string },
-  user: Person,
-) {
-  const t = agent.token;
-  await call(rec, base, 'lookup', '/lookup', { email: user.email, flow: 'technical-assistance' }, t, 200);
-  const created = await call(
-    rec,
-    base,
-    'createSession',
-    '/sessions',
-    { flow: 'technical-assistance', userId: user.id },
-    t,
-    201,
+/** One whole flow, the same driver as the soak load's; each request timed under its route. */
+function flow(rec: Recorder | null, base: string, db: SqlDatabase, agent: LoadAgent, user: Person) {
+  const post: FlowCall = (route, who, path, expected, body) =>
+    call(rec, base, route, path, body ?? {}, who?.token ?? null, expected);
+  return technicalAssistanceFlow(
+    post,
+    (email) => latestCode(db, email),
+    agent,
+    user,
+    DEMO.ecosystems.perez.id,
   );
-  const s = `/sessions/${created.id}`;
-  await call(
-    rec,
-    base,
-    'selectEcosystem',
-    `${s}/ecosystem`,
-    { ecosystemId: DEMO.ecosystems.perez.id },
-    t,
-    200,
-  );
-  await call(rec, base, 'sendAgentCode', `${s}/agent-code`, {}, t, 200);
-  await call(
-    rec,
-    base,
-    'verifyAgentCode',
-    `${s}/agent-code/verify`,
-    { code: await latestCode(db, agent.email) },
-    t,
-    200,
-  );
-  await call(rec, base, 'sendUserCode', `${s}/user-code`, {}, t, 200);
-  await call(
-    rec,
-    base,
-    'verifyUserCode',
-    `${s}/user-code/verify`,
-    { code: await latestCode(db, user.email) },
-    t,
-    200,
-  );
-  const handoff = await call(rec, base, 'createHandoff', `${s}/handoffs`, { destination: 'web' }, t, 201);
-  const token = new URL(handoff.link).hash.replace('#token=', '');
-  await call(rec, base, 'redeemHandoff', '/handoffs/redeem', { token }, null, 200);
 }
 
 // ------------------------------------------------------------------ the floor: one verify, bare SQL
