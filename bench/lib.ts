@@ -15,6 +15,7 @@ import {
 } from '../packages/server-adapter/src/embedded.js';
 import type { SqlDatabase } from '../packages/server-adapter/src/index.js';
 import { postgresDatabase } from '../packages/server-adapter/src/postgres.js';
+import { addLoadPeople, type Person } from '../packages/server-adapter/test/support/mixed-load.js';
 import {
   missingPostgres,
   startCluster as startThrowawayCluster,
@@ -200,44 +201,11 @@ export async function withServer<T>(
   }
 }
 
-export interface Person {
-  id: string;
-  email: string;
-}
-
-const uuid = (kind: number, i: number) =>
-  `00000000-0000-4000-8${kind.toString(16).padStart(3, '0')}-${i.toString(16).padStart(12, '0')}`;
+export type { Person };
 
 /** `count` active agents and `count` active users, each user administrator of Familia Pérez. */
-export async function addPeople(
-  db: SqlDatabase,
-  count: number,
-): Promise<{ agents: Person[]; users: Person[] }> {
-  const agents: Person[] = [];
-  const users: Person[] = [];
-  for (let i = 0; i < count; i++) {
-    agents.push({ id: uuid(0xa, i), email: `bench-agent-${i}@support.waizant.local` });
-    users.push({ id: uuid(0xb, i), email: `bench-user-${i}@example.com` });
-  }
-  await db.query(
-    `INSERT INTO core_agents (id, email, name, active)
-     SELECT a.id::uuid, a.email, 'Bench Agent', true FROM json_to_recordset($1::json) AS a(id text, email text)
-     ON CONFLICT DO NOTHING`,
-    [JSON.stringify(agents)],
-  );
-  await db.query(
-    `INSERT INTO core_users (id, email, name, status)
-     SELECT u.id::uuid, u.email, 'Bench User', 'active' FROM json_to_recordset($1::json) AS u(id text, email text)
-     ON CONFLICT DO NOTHING`,
-    [JSON.stringify(users)],
-  );
-  await db.query(
-    `INSERT INTO core_memberships (user_id, ecosystem_id, role, inherited)
-     SELECT u.id::uuid, $2::uuid, 'administrator', false FROM json_to_recordset($1::json) AS u(id text, email text)
-     ON CONFLICT DO NOTHING`,
-    [JSON.stringify(users), DEMO.ecosystems.perez.id],
-  );
-  return { agents, users };
+export function addPeople(db: SqlDatabase, count: number): Promise<{ agents: Person[]; users: Person[] }> {
+  return addLoadPeople(db, count, DEMO.ecosystems.perez.id, 'bench', [0xa, 0xb]);
 }
 
 /** The latest code e-mailed to `to`, read from the outbox table (not part of any timing). */

@@ -5,6 +5,9 @@
 //
 // Run: examples/back-office/node_modules/.bin/tsx --conditions=@waizant/source bench/scale.ts [--pglite]
 // Requests go to the Fetch handler in process (no socket): the database is what grows here.
+import { DEFAULT_LIMITS } from '../packages/core/src/index.js';
+import { expiredSession, instantAt } from '../packages/server-adapter/src/services/session-store.js';
+import { bind } from '../packages/server-adapter/src/services/sql.js';
 import {
   addPeople,
   type Backend,
@@ -99,15 +102,13 @@ async function bulkLoad(bench: BenchServer): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-const SWEEP_WHERE = `step IN ('select_ecosystem', 'agent_code', 'user_code', 'verified') AND closed_at IS NULL
-  AND (last_activity_at <= $2 OR absolute_expires_at <= $1)`;
-
 async function sweepPlan(bench: BenchServer): Promise<string> {
-  const now = new Date();
+  // The sweep's own predicate, with its parameters written in as literals for EXPLAIN.
+  const expired = expiredSession(instantAt(new Date(), DEFAULT_LIMITS));
+  const [where, params] = bind(expired.sql, { ...expired.params });
+  const literal = where.replace(/\$(\d+)/g, (_m, n: string) => `'${String(params[Number(n) - 1])}'`);
   const { rows } = await bench.db.query<Record<string, string>>(
-    `EXPLAIN SELECT id FROM support_sessions WHERE ${SWEEP_WHERE}`
-      .replace('$2', `'${new Date(now.getTime() - 900_000).toISOString()}'`)
-      .replace(/\$1/g, `'${now.toISOString()}'`),
+    `EXPLAIN SELECT id FROM support_sessions WHERE ${literal}`,
   );
   return rows.map((r) => Object.values(r)[0]).join(' ⏎ ');
 }

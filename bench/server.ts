@@ -8,8 +8,20 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_LIMITS } from '../packages/core/src/index.js';
 import { toNodeListener } from '../packages/server-adapter/src/http/node.js';
 import type { SqlDatabase } from '../packages/server-adapter/src/index.js';
+import {
+  consumeCodeStatement,
+  reserveAttemptStatement,
+} from '../packages/server-adapter/src/services/code-verify.js';
+import { instantAt } from '../packages/server-adapter/src/services/session-store.js';
+import {
+  FLOW_ROUTES,
+  type FlowCall,
+  type LoadAgent,
+  technicalAssistanceFlow,
+} from '../packages/server-adapter/test/support/mixed-load.js';
 import {
   addPeople,
   type Backend,
@@ -33,17 +45,7 @@ const LEVELS: ReadonlyArray<readonly [number, number]> = [
   [32, 3],
 ];
 const LEVEL_MAX_MS = 60_000;
-const ROUTES = [
-  'lookup',
-  'createSession',
-  'selectEcosystem',
-  'sendAgentCode',
-  'verifyAgentCode',
-  'sendUserCode',
-  'verifyUserCode',
-  'createHandoff',
-  'redeemHandoff',
-] as const;
+const ROUTES = FLOW_ROUTES;
 type Route = (typeof ROUTES)[number];
 
 interface LevelResult {
@@ -111,58 +113,17 @@ async function call(
   return text ? JSON.parse(text) : null;
 }
 
-/** lookup → create → ecosystem → agent code → verify → user code → verify → handoff → redeem. */
-async function flow(
-  rec: Recorder | null,
-  base: string,
-  db: SqlDatabase,
-  agent: Person & { token: string },
-  user: Person,
-) {
-  const t = agent.token;
-  await call(rec, base, 'lookup', '/lookup', { email: user.email, flow: 'technical-assistance' }, t, 200);
-  const created = await call(
-    rec,
-    base,
-    'createSession',
-    '/sessions',
-    { flow: 'technical-assistance', userId: user.id },
-    t,
-    201,
+/** One whole flow, the same driver as the soak load's; each request timed under its route. */
+function flow(rec: Recorder | null, base: string, db: SqlDatabase, agent: LoadAgent, user: Person) {
+  const post: FlowCall = (route, who, path, expected, body) =>
+    call(rec, base, route, path, body ?? {}, who?.token ?? null, expected);
+  return technicalAssistanceFlow(
+    post,
+    (email) => latestCode(db, email),
+    agent,
+    user,
+    DEMO.ecosystems.perez.id,
   );
-  const s = `/sessions/${created.id}`;
-  await call(
-    rec,
-    base,
-    'selectEcosystem',
-    `${s}/ecosystem`,
-    { ecosystemId: DEMO.ecosystems.perez.id },
-    t,
-    200,
-  );
-  await call(rec, base, 'sendAgentCode', `${s}/agent-code`, {}, t, 200);
-  await call(
-    rec,
-    base,
-    'verifyAgentCode',
-    `${s}/agent-code/verify`,
-    { code: await latestCode(db, agent.email) },
-    t,
-    200,
-  );
-  await call(rec, base, 'sendUserCode', `${s}/user-code`, {}, t, 200);
-  await call(
-    rec,
-    base,
-    'verifyUserCode',
-    `${s}/user-code/verify`,
-    { code: await latestCode(db, user.email) },
-    t,
-    200,
-  );
-  const handoff = await call(rec, base, 'createHandoff', `${s}/handoffs`, { destination: 'web' }, t, 201);
-  const token = new URL(handoff.link).hash.replace('#token=', '');
-  await call(rec, base, 'redeemHandoff', '/handoffs/redeem', { token }, null, 200);
 }
 
 // ------------------------------------------------------------------ the floor: one verify, bare SQL
@@ -193,27 +154,12 @@ async function floorSessions(
   return rows.map((r) => r.id);
 }
 
-const OPEN = `step IN ('select_ecosystem', 'agent_code', 'user_code', 'verified') AND closed_at IS NULL`;
-
-/** The statements `verifyCode` issues for a correct code (copied from services/codes.ts), nothing else. */
+/** The statements `verifyCode` issues for a correct code (the service's own statement text), nothing else. */
 async function floorVerify(db: SqlDatabase, sessionId: string, agentId: string) {
-  const now = new Date();
-  const nowIso = now.toISOString();
-  const cutoffIso = new Date(now.getTime() - 900_000).toISOString();
+  const at = instantAt(new Date(), DEFAULT_LIMITS);
+  const key = { sessionId, agentId, purpose: 'agent', at } as const;
   const reserved = await db.query<{ code_id: string; session_ref: string }>(
-    `WITH c AS (
-       SELECT id, code_hash FROM support_codes
-       WHERE session_id = $1 AND agent_id = $2 AND purpose = $4
-         AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > $5
-     ),
-     s AS (
-       UPDATE support_sessions SET code_attempts = code_attempts + 1, last_activity_at = $5
-       WHERE id = $1 AND agent_id = $2 AND step = $3 AND code_attempts < $7
-         AND ${OPEN} AND last_activity_at > $6 AND absolute_expires_at > $5 AND EXISTS (SELECT 1 FROM c)
-       RETURNING code_attempts, session_ref
-     )
-     SELECT s.code_attempts, s.session_ref, c.id AS code_id, c.code_hash FROM s CROSS JOIN c`,
-    [sessionId, agentId, 'agent_code', 'agent', nowIso, cutoffIso, 5],
+    ...reserveAttemptStatement(key, DEFAULT_LIMITS.codeMaxAttempts),
   );
   const attempt = reserved.rows[0];
   if (!attempt) throw new Error('floor: no attempt reserved');
@@ -222,25 +168,13 @@ async function floorVerify(db: SqlDatabase, sessionId: string, agentId: string) 
     agentId,
   ]);
   await db.transaction(async (tx) => {
-    const { rows } = await tx.query(
-      `WITH c AS (
-         UPDATE support_codes SET consumed_at = $4
-         WHERE id = $5 AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > $4
-         RETURNING session_id
-       )
-       UPDATE support_sessions
-       SET step = $6, code_attempts = 0, code_sends = 0, last_code_sent_at = NULL, last_activity_at = $4
-       WHERE id = $1 AND agent_id = $2 AND step = $3 AND id IN (SELECT session_id FROM c)
-         AND ${OPEN} AND last_activity_at > $7 AND absolute_expires_at > $4
-       RETURNING *`,
-      [sessionId, agentId, 'agent_code', nowIso, attempt.code_id, 'user_code', cutoffIso],
-    );
+    const { rows } = await tx.query(...consumeCodeStatement(key, attempt.code_id, 'user_code'));
     if (!rows[0]) throw new Error('floor: not advanced');
     await tx.query(
       `INSERT INTO support_audit (at, agent_id, session_ref, action, outcome, detail)
        VALUES ($1, $2, $3, $4, $5, $6)`,
       [
-        nowIso,
+        at.nowIso,
         agentId,
         attempt.session_ref,
         'code.verify.agent',

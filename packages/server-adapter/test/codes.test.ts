@@ -36,6 +36,28 @@ async function sessionAtAgentCode(h: Awaited<ReturnType<typeof harness>>) {
   return { agent, id };
 }
 
+/**
+ * The code of the step, resent (cooldown passed on the test clock) until it differs from
+ * `other`: two draws collide once in 10^6, and the assertion after this must always run.
+ */
+async function codeOtherThan(
+  h: Awaited<ReturnType<typeof harness>>,
+  agent: Awaited<ReturnType<Awaited<ReturnType<typeof harness>>['as']>>,
+  id: string,
+  purpose: 'agent' | 'user',
+  to: string,
+  other: string,
+): Promise<string> {
+  let code = await latestCode(h.server, to);
+  for (let resends = 0; code === other; resends++) {
+    expect(resends, 'three draws in a row equal to another code').toBeLessThan(3);
+    h.clock.advance(30);
+    expect((await agent.post(`/sessions/${id}/${purpose}-code`)).status).toBe(200);
+    code = await latestCode(h.server, to);
+  }
+  return code;
+}
+
 async function attempts(h: Awaited<ReturnType<typeof harness>>, id: string) {
   const { rows } = await h.server.database.query<{ code_attempts: number; step: string }>(
     'SELECT code_attempts, step FROM support_sessions WHERE id = $1',
@@ -44,7 +66,7 @@ async function attempts(h: Awaited<ReturnType<typeof harness>>, id: string) {
   return rows[0]!;
 }
 
-describe('brute force (docs/security.md §4 check 1)', () => {
+describe('wrong codes are counted and lock the session (docs/security.md §4 check 1)', () => {
   it('counts 5 wrong codes, locks the session on the 5th, refuses the 6th (even the right code)', async () => {
     const h = await harness();
     const { agent, id } = await sessionAtAgentCode(h);
@@ -107,16 +129,18 @@ describe('brute force (docs/security.md §4 check 1)', () => {
     expect(await count(h.server, 'support_outbox', `kind = 'agent_code'`)).toBe(4);
     expect(await count(h.server, 'support_codes', 'consumed_at IS NULL AND revoked_at IS NULL')).toBe(1);
     const latest = await latestCode(h.server, ana.email);
-    if (first !== latest) {
-      const old = await agent.post(`/sessions/${id}/agent-code/verify`, { code: first });
-      expect(old.body.error.code).toBe('code_invalid');
-    }
+    // One of the four codes sent differs from the live one (all four equal: once in 10^18).
+    const sent = (await h.server.outbox(ana.email)).map((m) => m.code);
+    const stale = [first, ...sent].find((c) => c !== latest);
+    expect(stale).toBeDefined();
+    const old = await agent.post(`/sessions/${id}/agent-code/verify`, { code: stale });
+    expect(old.body.error.code).toBe('code_invalid');
     const ok = await agent.post(`/sessions/${id}/agent-code/verify`, { code: latest });
     expect(ok.body.step).toBe('user_code');
   });
 });
 
-describe('replay (b2)', () => {
+describe('a used code cannot be replayed (b2)', () => {
   it('a used code cannot be used again and changes nothing', async () => {
     const h = await harness();
     const { agent, id } = await sessionAtAgentCode(h);
@@ -130,7 +154,7 @@ describe('replay (b2)', () => {
   });
 });
 
-describe('expiry with the injected clock (b3)', () => {
+describe('a code expires after its TTL on the injected clock (b3)', () => {
   it('a code is accepted at 9:59 and refused at 10:01', async () => {
     const h = await harness();
     const a = await sessionAtAgentCode(h);
@@ -152,16 +176,16 @@ describe('expiry with the injected clock (b3)', () => {
   });
 });
 
-describe('binding of codes (b5)', () => {
+describe('a code is bound to its session, its purpose and its agent (b5)', () => {
   it('an agent code submitted as the user code is refused', async () => {
     const h = await harness();
     const agent = await h.as(ana.id);
     const id = await openTechnicalSession(h, agent, admin);
     const agentCode = await latestCode(h.server, ana.email);
     await agent.post(`/sessions/${id}/user-code`);
-    const userCode = await latestCode(h.server, admin.email);
+    await codeOtherThan(h, agent, id, 'user', admin.email, agentCode);
     const r = await agent.post(`/sessions/${id}/user-code/verify`, { code: agentCode });
-    if (agentCode !== userCode) expect(r.body.error.code).toBe('code_invalid');
+    expect(r.body.error.code).toBe('code_invalid');
     // And in the agent step, a user-code verify is a wrong step.
     const h2 = await harness();
     const s = await sessionAtAgentCode(h2);
@@ -177,12 +201,10 @@ describe('binding of codes (b5)', () => {
     const codeA = await latestCode(h.server, ana.email);
     h.clock.advance(1);
     const b = await sessionAtAgentCode(h);
-    const codeB = await latestCode(h.server, ana.email);
+    await codeOtherThan(h, b.agent, b.id, 'agent', ana.email, codeA);
     const r = await b.agent.post(`/sessions/${b.id}/agent-code/verify`, { code: codeA });
-    if (codeA !== codeB) {
-      expect(r.body.error.code).toBe('code_invalid');
-      expect(await attempts(h, b.id)).toEqual({ code_attempts: 1, step: 'agent_code' });
-    }
+    expect(r.body.error.code).toBe('code_invalid');
+    expect(await attempts(h, b.id)).toEqual({ code_attempts: 1, step: 'agent_code' });
     expect(await attempts(h, a.id)).toEqual({ code_attempts: 0, step: 'agent_code' });
   });
 
@@ -220,7 +242,7 @@ describe('binding of codes (b5)', () => {
   });
 });
 
-describe('race on verify (b6), two instances over one database', () => {
+describe('concurrent verifies on two instances over one database decide once (b6)', () => {
   async function twoInstances() {
     const database = await freshDatabase();
     const second = await database.reopen();
@@ -302,7 +324,7 @@ describe('race on verify (b6), two instances over one database', () => {
   });
 });
 
-describe('notifier faults (b8)', () => {
+describe('notifier faults: nothing half-sent, nothing sent twice (b8)', () => {
   it('a failing send rolls back: 503, no resend consumed, no live code; the retry works', async () => {
     let fail = true;
     const h = await harness({
@@ -353,10 +375,10 @@ describe('notifier faults (b8)', () => {
   });
 });
 
-describe('timing-safe comparison (b11)', () => {
+describe('codes are compared as HMACs in constant time (b11)', () => {
   it('codes and tokens are compared as HMACs with timingSafeEqual, never with ===', () => {
     const context = readFileSync(new URL('../src/services/context.ts', import.meta.url), 'utf8');
-    const codes = readFileSync(new URL('../src/services/codes.ts', import.meta.url), 'utf8');
+    const codes = readFileSync(new URL('../src/services/code-verify.ts', import.meta.url), 'utf8');
     expect(context).toMatch(/timingSafeEqual\(a, b\)/);
     expect(context).toMatch(/createHmac\('sha256'/);
     expect(codes).toMatch(/hashesEqual\(expected, attempt\.code_hash\)/);

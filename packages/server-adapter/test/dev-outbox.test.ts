@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLambdaNotifier } from '../src/bindings/aws/lambda-notifier.js';
 import { OutboxMessages } from '../src/embedded.js';
-import { composeCodeMessage } from '../src/services/codes.js';
+import { composeCodeMessage } from '../src/services/messages.js';
 import { startLocalLambda } from './aws/local-lambda.js';
 import { closeAll, DEMO, harness, openTechnicalSession } from './helpers.js';
 

@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeServer, toNodeListener } from '../src/http/node.js';
-import { BACKEND, closeAll, DEMO, type Harness, harness } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { createNodeServer } from '../src/http/node.js';
+import { BACKEND, DEMO } from './helpers.js';
 import { databaseState } from './support/db-state.js';
 import { socketCase } from './support/fuzz-http.js';
+import { drained, nodeMountSuite, trackSockets } from './support/node-mounts.js';
 import { healthy, rawExchange } from './support/raw-http.js';
 import { fuzzCases, fuzzSeed, Rng } from './support/rng.js';
 
@@ -13,32 +12,14 @@ const DEFAULT_CASES = 3000;
 /** Cases in flight at once; the server is checked for health after each batch. */
 const BATCH = 16;
 
-let h: Harness;
-const servers: Server[] = [];
+const suite = nodeMountSuite();
+const { listen } = suite;
 
-async function listen(server: Server): Promise<number> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-beforeAll(async () => {
-  h = await harness();
-});
-
-afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-  await closeAll();
-});
-
-const unexpectedLogs = () => h.logger.lines.filter((line) => line.includes('unexpected error')).length;
+const unexpectedLogs = () => suite.h.logger.lines.filter((line) => line.includes('unexpected error')).length;
 
 describe('the crashes from the bug report (plain http.createServer + toNodeListener)', () => {
   it('TRACE /openapi.json is answered 405 with Allow, and the server stays up', async () => {
-    const port = await listen(createServer(toNodeListener(h.server.fetch, { logger: h.logger })));
+    const port = await suite.plain();
     const r = await rawExchange(port, ['TRACE /openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n']);
     expect(r.statuses).toEqual([405]);
     expect(r.text).toMatch(/\r\nallow: GET, HEAD, POST, OPTIONS\r\n/i);
@@ -47,7 +28,7 @@ describe('the crashes from the bug report (plain http.createServer + toNodeListe
   });
 
   it('a Host header "a b" is answered 400 JSON, and the server stays up', async () => {
-    const port = await listen(createServer(toNodeListener(h.server.fetch, { logger: h.logger })));
+    const port = await suite.plain();
     const r = await rawExchange(port, ['GET /openapi.json HTTP/1.1\r\nHost: a b\r\n\r\n']);
     expect(r.statuses).toEqual([400]);
     expect(r.text).toMatch(/\r\ncontent-type: application\/json/i);
@@ -56,8 +37,8 @@ describe('the crashes from the bug report (plain http.createServer + toNodeListe
   });
 
   it('an agent POST /lookup with a 1 MB chunked body is answered 413, the connection closes, and the server stays up', async () => {
-    const port = await listen(createServer(toNodeListener(h.server.fetch, { logger: h.logger })));
-    const token = await h.server.issueAgentToken(DEMO.agents.ana.id);
+    const port = await suite.plain();
+    const token = await suite.h.server.issueAgentToken(DEMO.agents.ana.id);
     const body = Buffer.alloc(1024 * 1024, 'a');
     const parts: Buffer[] = [
       Buffer.from(
@@ -86,19 +67,14 @@ describe(`socket fuzz on the Node mount (${BACKEND})`, () => {
     const seed = fuzzSeed(DEFAULT_SEED);
     const count = fuzzCases(DEFAULT_CASES);
     console.info(`[fuzz-socket] seed=${seed} (0x${seed.toString(16)}) cases=${count} backend=${BACKEND}`);
-    const port = await listen(
-      createNodeServer(h.server.fetch, {
-        logger: h.logger,
-        headersTimeoutMs: 2_000,
-        requestTimeoutMs: 4_000,
-      }),
-    );
-    const open = new Set<Socket>();
-    servers.at(-1)?.on('connection', (socket: Socket) => {
-      open.add(socket);
-      socket.on('close', () => open.delete(socket));
+    const server = createNodeServer(suite.h.server.fetch, {
+      logger: suite.h.logger,
+      headersTimeoutMs: 2_000,
+      requestTimeoutMs: 4_000,
     });
-    const before = await databaseState(h.server.database);
+    const open = trackSockets(server);
+    const port = await listen(server);
+    const before = await databaseState(suite.h.server.database);
     const logsBefore = unexpectedLogs();
     const rng = new Rng(seed);
     const cases = Array.from({ length: count }, () => socketCase(rng));
@@ -128,13 +104,12 @@ describe(`socket fuzz on the Node mount (${BACKEND})`, () => {
     );
     expect(problems).toEqual([]);
     // Every client is gone: the server holds no socket for long after them.
-    for (let waited = 0; open.size > 0 && waited < 10_000; waited += 100)
-      await new Promise((r) => setTimeout(r, 100));
+    await drained(open, 10_000);
     expect(
       [...open].map((s) => `${s.bytesRead} read, ${s.bytesWritten} written, destroyed ${s.destroyed}`),
     ).toEqual([]);
     // Each guarded 500 is logged once; nothing else is.
     expect(unexpectedLogs() - logsBefore).toBe(guarded);
-    expect(await databaseState(h.server.database)).toEqual(before);
+    expect(await databaseState(suite.h.server.database)).toEqual(before);
   }, 180_000);
 });

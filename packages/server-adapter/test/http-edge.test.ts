@@ -1,59 +1,26 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNodeServer, toNodeListener } from '../src/http/node.js';
-import { BASE, CapturingLogger, closeAll, DEMO, type Harness, harness } from './helpers.js';
+import { BASE, CapturingLogger, DEMO } from './helpers.js';
+import { drained, nodeMountSuite, trackSockets } from './support/node-mounts.js';
 import { healthy, rawExchange } from './support/raw-http.js';
 
-let h: Harness;
-const servers: Server[] = [];
-
-async function listen(server: Server): Promise<number> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-/** Server-side sockets of `server` still open. */
-function track(server: Server): Set<Socket> {
-  const open = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    open.add(socket);
-    socket.on('close', () => open.delete(socket));
-  });
-  return open;
-}
-
-async function drained(open: Set<Socket>): Promise<number> {
-  for (let waited = 0; open.size > 0 && waited < 15_000; waited += 100)
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  return open.size;
-}
-
-beforeAll(async () => {
-  h = await harness();
-});
-
-afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-  await closeAll();
-});
+const suite = nodeMountSuite();
+const { listen } = suite;
 
 describe('the Fetch handler', () => {
   it('answers a known path asked with another method 405 with that path’s Allow, and an unknown path 404', async () => {
-    const put = await h.server.fetch(new Request(`${BASE}/lookup`, { method: 'PUT' }));
+    const put = await suite.h.server.fetch(new Request(`${BASE}/lookup`, { method: 'PUT' }));
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')).toBe('POST, OPTIONS');
     expect(((await put.json()) as { error: { code: string } }).error.code).toBe('invalid_input');
-    const get = await h.server.fetch(new Request(`${BASE}/sessions/abc/cancel`));
+    const get = await suite.h.server.fetch(new Request(`${BASE}/sessions/abc/cancel`));
     expect(get.headers.get('allow')).toBe('POST, OPTIONS');
-    const del = await h.server.fetch(new Request(`${BASE}/openapi.json`, { method: 'DELETE' }));
+    const del = await suite.h.server.fetch(new Request(`${BASE}/openapi.json`, { method: 'DELETE' }));
     expect(del.headers.get('allow')).toBe('GET, HEAD');
-    expect((await h.server.fetch(new Request(`${BASE}/nope`, { method: 'PUT' }))).status).toBe(404);
+    expect((await suite.h.server.fetch(new Request(`${BASE}/nope`, { method: 'PUT' }))).status).toBe(404);
   });
 });
 
@@ -62,9 +29,9 @@ describe('the Node mount', () => {
     const logger = new CapturingLogger();
     const app = express();
     app.use(express.json());
-    app.use('/support', toNodeListener(h.server.fetch, { logger }));
+    app.use('/support', toNodeListener(suite.h.server.fetch, { logger }));
     const port = await listen(createServer(app));
-    const token = await h.server.issueAgentToken(DEMO.agents.ana.id);
+    const token = await suite.h.server.issueAgentToken(DEMO.agents.ana.id);
     const post = () =>
       fetch(`http://127.0.0.1:${port}/support/lookup`, {
         method: 'POST',
@@ -105,8 +72,8 @@ describe('the Node mount', () => {
   });
 
   it('refuses a declared oversized body with 413 and Connection: close, without reading the rest', async () => {
-    const server = createServer(toNodeListener(h.server.fetch, { logger: h.logger }));
-    const open = track(server);
+    const server = createServer(toNodeListener(suite.h.server.fetch, { logger: suite.h.logger }));
+    const open = trackSockets(server);
     const port = await listen(server);
     const total = 4 * 1024 * 1024;
     const r = await rawExchange(
@@ -124,10 +91,10 @@ describe('the Node mount', () => {
   });
 
   it('never reads more than a bounded part of a body it refused', async () => {
-    const server = createServer(toNodeListener(h.server.fetch, { logger: h.logger }));
+    const server = createServer(toNodeListener(suite.h.server.fetch, { logger: suite.h.logger }));
     let bytesRead = 0;
     server.on('connection', (socket: Socket) => socket.on('close', () => (bytesRead = socket.bytesRead)));
-    const open = track(server);
+    const open = trackSockets(server);
     const port = await listen(server);
     const total = 8 * 1024 * 1024;
     await rawExchange(
@@ -145,13 +112,13 @@ describe('the Node mount', () => {
 
   it('closes slow headers and slow bodies (createNodeServer timeouts) and aborted bodies, leaving no socket open', async () => {
     const logger = new CapturingLogger();
-    const server = createNodeServer(h.server.fetch, {
+    const server = createNodeServer(suite.h.server.fetch, {
       logger,
       headersTimeoutMs: 1_000,
       requestTimeoutMs: 1_500,
       timeoutCheckIntervalMs: 250,
     });
-    const open = track(server);
+    const open = trackSockets(server);
     const port = await listen(server);
     const slowHeaders = await rawExchange(port, ['GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n'], {
       keepOpen: true,

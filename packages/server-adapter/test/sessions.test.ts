@@ -23,7 +23,7 @@ async function step(h: Awaited<ReturnType<typeof harness>>, id: string) {
   return rows[0]?.step;
 }
 
-describe('step skipping (b4)', () => {
+describe('a step cannot be skipped or done after the session closed (b4)', () => {
   it('technical assistance: user code before the agent code, handoff before verification → wrong_step, audited', async () => {
     const h = await harness();
     const agent = await h.as(ana.id);
@@ -110,7 +110,7 @@ describe('step skipping (b4)', () => {
   });
 });
 
-describe('cancel (b8 termination, b13 hostile reasons)', () => {
+describe('cancelling stores the reason as data and revokes every secret (b8, b13)', () => {
   it('stores hostile reasons verbatim (as data) and revokes codes and handoffs in the same transaction', async () => {
     for (const reason of [
       '<img src=x onerror=alert(1)>',
@@ -154,7 +154,7 @@ describe('cancel (b8 termination, b13 hostile reasons)', () => {
   });
 });
 
-describe('handoffs (b2 replay, b3 TTL)', () => {
+describe('a handoff link works once and only within its TTL (b2, b3)', () => {
   it('a handoff token works once; a replay is a generic 401 with no state change', async () => {
     const h = await harness();
     const agent = await h.as(ana.id);
@@ -191,7 +191,7 @@ describe('handoffs (b2 replay, b3 TTL)', () => {
   });
 });
 
-describe('inactivity and the absolute cap (b16)', () => {
+describe('a session closes after 15 idle minutes or at its absolute cap (b16)', () => {
   it('activity at 14:59 keeps the session alive and extends it; 15:01 without activity expires it (audited, refused)', async () => {
     const h = await harness();
     const agent = await h.as(ana.id);
@@ -252,7 +252,7 @@ describe('inactivity and the absolute cap (b16)', () => {
   });
 });
 
-describe('double submit with an Idempotency-Key (b7)', () => {
+describe('a command repeated with an Idempotency-Key changes state once (b7)', () => {
   it('create, send and cancel repeated with the same key: one state change, one e-mail', async () => {
     const h = await harness();
     const agent = await h.as(ana.id);

@@ -9,6 +9,17 @@ export const FLOW_STEPS: Readonly<Record<Flow, readonly SessionStep[]>> = {
   'ecosystem-admin': ['user_code', 'select_ecosystem', 'agent_code', 'verified'],
 };
 
+/**
+ * The steps in which a session is open, in any flow: the server's one list of them (its SQL
+ * liveness condition is derived from it). Every other step is closed.
+ */
+export const OPEN_SESSION_STEPS: readonly SessionStep[] = Object.freeze([
+  'select_ecosystem',
+  'agent_code',
+  'user_code',
+  'verified',
+]);
+
 export const CLOSED_STEPS: ReadonlySet<SessionStep> = new Set([
   'cancelled',
   'expired',

@@ -1,6 +1,5 @@
 import {
   buildOpenApiDocument,
-  IdempotencyKey,
   type OpenApiOptions,
   type RouteName,
   type RouteResponse,
@@ -9,14 +8,21 @@ import {
   routes,
   SupportError,
 } from '@waizant/support-core';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type * as z from 'zod/mini';
 import type { Identity, Logger } from '../ports/index.js';
-import { type ServiceContext, sha256Hex } from '../services/context.js';
-import { claimIdempotencyKey, storeIdempotentResponse } from '../services/idempotency.js';
+import type { ServiceContext } from '../services/context.js';
 import type { AgentRef, SupportServerServices } from '../services/index.js';
 import { MethodTable } from './allow.js';
-import { invalid, readBody } from './body.js';
+import { agentAuth } from './middleware/agent-auth.js';
+import { bodyLimit } from './middleware/body-limit.js';
+import { cors, preflight } from './middleware/cors.js';
+import { csrf } from './middleware/csrf.js';
+import type { AppEnv } from './middleware/env.js';
+import { errorHandler } from './middleware/errors.js';
+import { idempotency } from './middleware/idempotency.js';
+import { requestLog } from './middleware/request-log.js';
+import { validateBody, validateRequest } from './middleware/validate.js';
 import { errorResponse, json, methodNotAllowed, toResponse } from './respond.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
@@ -82,30 +88,6 @@ function handlersFor(s: SupportServerServices): Handlers {
  */
 const NOT_REPLAYABLE: ReadonlySet<RouteName> = new Set(['createHandoff', 'redeemHandoff']);
 
-/** Maps zod issues to `{ path, message }` without echoing any submitted value (or unknown key names). */
-function issuesOf(error: z.core.$ZodError, prefix: string): Array<{ path: string; message: string }> {
-  return error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].join('.').slice(0, 200),
-    message: (issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message).slice(0, 300),
-  }));
-}
-
-function parsePart(schema: z.ZodMiniType | undefined, value: unknown, prefix: string): unknown {
-  if (!schema) return undefined;
-  const result = schema.safeParse(value);
-  if (!result.success) throw invalid(issuesOf(result.error, prefix));
-  return result.data;
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalid([{ path: 'body', message: 'malformed JSON' }]);
-  }
-}
-
 function honoPath(template: string): string {
   return template.replace(/\{(\w+)\}/g, ':$1');
 }
@@ -119,150 +101,34 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
   const redeemAllowed = new Set([...options.origins, ...options.redeemOrigins]);
   const digits = context.limits.codeDigits;
   const openApi = buildOpenApiDocument({ ...options.openApi, codeDigits: digits, jwks: !!identity.jwks });
-  const app = new Hono().basePath(options.basePath ?? '/');
+  const app = new Hono<AppEnv>().basePath(options.basePath ?? '/');
   const methods = new MethodTable((options.basePath ?? '').replace(/\/$/, ''));
-
-  function corsHeaders(req: Request, origins: ReadonlySet<string>): Record<string, string> {
-    const origin = req.headers.get('origin');
-    if (origin === null || !origins.has(origin)) return {};
-    return {
-      'Access-Control-Allow-Origin': origin,
-      'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key',
-      'Access-Control-Allow-Methods': 'GET, POST',
-      'Access-Control-Max-Age': '600',
-      Vary: 'Origin',
-    };
-  }
-
-  /** CSRF defence for state-changing requests: JSON only, no foreign Origin, no cross-site fetch unless allow-listed. */
-  function checkPost(req: Request, origins: ReadonlySet<string>): void {
-    const origin = req.headers.get('origin');
-    const site = req.headers.get('sec-fetch-site');
-    if (origin !== null && !origins.has(origin)) {
-      throw new SupportError('forbidden', 'Cross-origin request refused.');
-    }
-    if (site === 'cross-site' && (origin === null || !origins.has(origin))) {
-      throw new SupportError('forbidden', 'Cross-site request refused.');
-    }
-    const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/json') {
-      throw new SupportError(
-        'unsupported_media_type',
-        'POST requests must have Content-Type: application/json.',
-      );
-    }
-  }
-
-  async function authenticate(req: Request): Promise<AgentRef> {
-    const header = req.headers.get('authorization') ?? '';
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,8192})$/.exec(header);
-    if (!match?.[1]) throw new SupportError('unauthorized', 'Sign in again.');
-    return identity.verifyAgentToken(match[1]);
-  }
 
   for (const [name, spec] of Object.entries(routes) as Array<[RouteName, RouteSpec]>) {
     const origins = spec.agentAuth ? allowed : redeemAllowed;
-    const bodySchema = routeBody(name, digits);
     const handler = handlers[name] as (input: RouteInput<RouteName>) => Promise<unknown>;
+    const post = spec.method === 'POST';
     methods.add(spec.path, spec.method);
-    if (spec.method === 'POST') {
+    if (post) {
       methods.add(spec.path, 'OPTIONS');
-      app.options(honoPath(spec.path), (c) => {
-        const origin = c.req.raw.headers.get('origin');
-        if (origin !== null && !origins.has(origin))
-          logger.warn('CORS preflight refused: origin not in origins', { route: name, origin });
-        return new Response(null, { status: 204, headers: corsHeaders(c.req.raw, origins) });
-      });
+      app.options(honoPath(spec.path), preflight(logger, name, origins));
     }
-    app.on(spec.method, honoPath(spec.path), async (c) => {
-      const req = c.req.raw;
-      const started = Date.now();
-      const cors = corsHeaders(req, origins);
-      let status = 500;
-      try {
-        if (spec.method === 'POST') checkPost(req, origins);
-        const agent = spec.agentAuth ? await authenticate(req) : { agentId: '' };
-        const params = parsePart(spec.params, c.req.param(), 'params');
-        const query = parsePart(spec.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
-        const body =
-          spec.method === 'POST'
-            ? parsePart(bodySchema, parseJson(await readBody(req, limit)), 'body')
-            : undefined;
-        const keyHeader = req.headers.get('idempotency-key');
-        const key =
-          spec.method === 'POST' && keyHeader !== null
-            ? (parsePart(IdempotencyKey, keyHeader, 'headers.Idempotency-Key') as string)
-            : null;
-        const input = { agent, params, query, body, idempotencyKey: key } as RouteInput<RouteName>;
-        const idempotent = key !== null && spec.agentAuth && !NOT_REPLAYABLE.has(name);
-        if (idempotent) {
-          const claim = await claimIdempotencyKey(
-            context,
-            agent.agentId,
-            name,
-            key,
-            sha256Hex(JSON.stringify({ params, query, body })),
-          );
-          if (claim.kind === 'replay') {
-            status = claim.status;
-            return json(claim.status, claim.body, { ...cors, 'Idempotent-Replayed': 'true' });
-          }
-        }
-        let response: Response;
-        let stored: { status: number; body: unknown };
-        try {
-          const result = spec.response.parse(await handler(input));
-          stored = { status: spec.status, body: result };
-          response = json(spec.status, result, cors);
-        } catch (error) {
-          const typed = error instanceof SupportError ? error : null;
-          if (idempotent) {
-            await storeIdempotentResponse(
-              context,
-              agent.agentId,
-              name,
-              key,
-              typed?.status ?? 500,
-              typed?.toBody(),
-            );
-          }
-          throw error;
-        }
-        if (idempotent)
-          await storeIdempotentResponse(context, agent.agentId, name, key, stored.status, stored.body);
-        status = response.status;
-        return response;
-      } catch (error) {
-        if (error instanceof SupportError) {
-          status = error.status;
-          // A refusal is often a host misconfiguration: say why (never the token itself).
-          if (status === 401 || status === 403) {
-            const bearer = /^Bearer \S/.test(req.headers.get('authorization') ?? '');
-            const reason =
-              status === 403
-                ? error.message
-                : bearer
-                  ? 'the identity refused the bearer token'
-                  : 'no bearer token in the Authorization header';
-            logger.warn('request refused', {
-              route: name,
-              status,
-              code: error.code,
-              reason,
-              origin: req.headers.get('origin'),
-            });
-          }
-          return errorResponse(error, cors);
-        }
-        logger.error('unexpected error', {
-          route: name,
-          error: error instanceof Error ? error.name : 'unknown',
-        });
-        status = 500;
-        return errorResponse(new SupportError('internal', 'Something went wrong.'), cors);
-      } finally {
-        logger.info('request', { route: name, method: spec.method, status, ms: Date.now() - started });
-      }
+    // The request checks, in the order they apply; each one may refuse with a typed error.
+    const checks: Array<MiddlewareHandler<AppEnv>> = [requestLog(logger, name, spec.method), cors(origins)];
+    if (post) checks.push(csrf(origins));
+    if (spec.agentAuth) checks.push(agentAuth(identity));
+    checks.push(validateRequest(spec));
+    if (post) checks.push(bodyLimit(limit), validateBody(routeBody(name, digits)));
+    if (post && spec.agentAuth && !NOT_REPLAYABLE.has(name)) checks.push(idempotency(context, name));
+    app.on(spec.method, [honoPath(spec.path)], ...checks, async (c) => {
+      const input = {
+        agent: spec.agentAuth ? c.get('agent') : { agentId: '' },
+        params: c.get('params'),
+        query: c.get('query'),
+        body: post ? c.get('body') : undefined,
+        idempotencyKey: post ? c.get('idempotencyKey') : null,
+      } as RouteInput<RouteName>;
+      return json(spec.status, spec.response.parse(await handler(input)));
     });
   }
 
@@ -289,10 +155,7 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     if (allow !== null) return toResponse(methodNotAllowed(allow));
     return errorResponse(new SupportError('not_found', 'No such route.'));
   });
-  app.onError((error) => {
-    logger.error('unexpected error', { error: error.name });
-    return errorResponse(new SupportError('internal', 'Something went wrong.'));
-  });
+  app.onError(errorHandler(logger));
 
   return async (req: Request) => app.fetch(req);
 }

@@ -7,16 +7,16 @@ import {
 } from '@waizant/support-core';
 import { audit } from './audit.js';
 import type { ServiceContext } from './context.js';
+import { ineligibleError, refuse } from './refusals.js';
 import {
   type AgentRef,
-  aliveSql,
-  ineligibleError,
   instant,
-  refuse,
+  liveSession,
   revokeSessionSecrets,
   type SessionRow,
   type SessionSubject,
 } from './session-store.js';
+import { bind } from './sql.js';
 import { type IdentityUserStatus, withEffectiveStatus } from './user-status.js';
 
 export interface Ineligibility {
@@ -69,12 +69,15 @@ export async function closeIneligible(
   on: string,
 ): Promise<boolean> {
   const at = instant(ctx);
+  const live = liveSession(at);
   return ctx.db.transaction(async (tx) => {
     const { rows } = await tx.query<SessionRow>(
-      `UPDATE support_sessions SET step = 'ineligible', ineligible_reason = $2, closed_at = $3
-       WHERE id = $1 AND ($5::uuid IS NULL OR agent_id = $5::uuid) AND ${aliveSql('$3', '$4')}
-       RETURNING *`,
-      [sessionId, found.reason, at.nowIso, at.cutoffIso, agentId],
+      ...bind(
+        `UPDATE support_sessions SET step = 'ineligible', ineligible_reason = :reason, closed_at = :now
+         WHERE id = :id AND (:agent_id::uuid IS NULL OR agent_id = :agent_id::uuid) AND ${live.sql}
+         RETURNING *`,
+        { id: sessionId, reason: found.reason, agent_id: agentId, ...live.params },
+      ),
     );
     const closed = rows[0];
     if (!closed) return false;

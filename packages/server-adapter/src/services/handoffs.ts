@@ -21,15 +21,18 @@ import {
   type ServiceContext,
   tokenHash,
 } from './context.js';
+import { composeAssistedSessionMessage } from './messages.js';
+import { refuse, refuseRedeem } from './refusals.js';
 import {
   type AgentRef,
-  aliveSql,
   instant,
-  refuse,
+  liveSession,
   type SessionRow,
   type SessionSubject,
   sessionIdentity,
 } from './session-store.js';
+import { sessionDeadline } from './session-view.js';
+import { bind } from './sql.js';
 
 interface HandoffRow {
   id: string;
@@ -48,8 +51,10 @@ interface HandoffRow {
 
 /**
  * A one-time link into the user's account: 128-bit token (stored only as an HMAC), short TTL,
- * bound to session, user, ecosystem and destination. Created by one conditional INSERT … SELECT
- * that only matches a live, verified technical-assistance session of this agent. With an
+ * bound to session, user, ecosystem and destination. In one transaction: one conditional
+ * UPDATE … RETURNING refreshes the session's activity only if it is a live, verified
+ * technical-assistance session of this agent (and locks its row); the destination is then
+ * checked against the role it returned; only then is the handoff row INSERTed. With an
  * Idempotency-Key the token is derived from it (`derivedHandoffToken`) instead of drawn.
  */
 export async function createHandoffOnce(
@@ -81,13 +86,16 @@ export async function createHandoffOnce(
       : derivedHandoffToken(ctx.keys, sessionId, agent.agentId, idempotencyKey, bytes);
   const id = randomUUID();
   const expiresAt = addSeconds(at.now, ctx.limits.handoffTtlSeconds);
+  const live = liveSession(at);
   const result = await ctx.db.transaction(async (tx) => {
     const touched = await tx.query<SessionRow>(
-      `UPDATE support_sessions SET last_activity_at = $3
-       WHERE id = $1 AND agent_id = $2 AND step = 'verified' AND flow = 'technical-assistance'
-         AND role IS NOT NULL AND ecosystem_id IS NOT NULL AND ${aliveSql('$3', '$4')}
-       RETURNING *`,
-      [sessionId, agent.agentId, at.nowIso, at.cutoffIso],
+      ...bind(
+        `UPDATE support_sessions SET last_activity_at = :now
+         WHERE id = :id AND agent_id = :agent_id AND step = 'verified' AND flow = 'technical-assistance'
+           AND role IS NOT NULL AND ecosystem_id IS NOT NULL AND ${live.sql}
+         RETURNING *`,
+        { id: sessionId, agent_id: agent.agentId, ...live.params },
+      ),
     );
     const session = touched.rows[0];
     if (!session?.role || !session.ecosystem_id) return { kind: 'refused' as const };
@@ -189,14 +197,16 @@ interface ClaimRow extends HandoffRow {
  */
 export async function redeemHandoff(ctx: ServiceContext, token: string): Promise<AssistedSession> {
   await recheckBeforeRedeem(ctx, token);
-  const at = instant(ctx);
+  const live = liveSession(instant(ctx), 's');
   const { rows } = await ctx.db.query<ClaimRow>(
-    `UPDATE support_handoffs h SET claimed_at = $2
-     FROM support_sessions s
-     WHERE h.token_hash = $1 AND h.claimed_at IS NULL AND h.revoked_at IS NULL AND h.expires_at > $2
-       AND s.id = h.session_id AND s.step = 'verified' AND ${aliveSql('$2', '$3', 's')}
-     RETURNING h.*, s.session_ref, s.last_activity_at, s.absolute_expires_at`,
-    [tokenHash(ctx.keys, token), at.nowIso, at.cutoffIso],
+    ...bind(
+      `UPDATE support_handoffs h SET claimed_at = :now
+       FROM support_sessions s
+       WHERE h.token_hash = :token_hash AND h.claimed_at IS NULL AND h.revoked_at IS NULL
+         AND h.expires_at > :now AND s.id = h.session_id AND s.step = 'verified' AND ${live.sql}
+       RETURNING h.*, s.session_ref, s.last_activity_at, s.absolute_expires_at`,
+      { token_hash: tokenHash(ctx.keys, token), ...live.params },
+    ),
   );
   const claim = rows[0];
   if (!claim) throw await refuseRedeem(ctx, null);
@@ -208,9 +218,7 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
   if (!user || !agentRecord || !ecosystem)
     throw new SupportError('handoff_invalid', 'This link is not valid.');
   // The assisted session ends no later than the support session would (idle or absolute).
-  const idleEnd = addSeconds(new Date(claim.last_activity_at), ctx.limits.idleTimeoutSeconds);
-  const absolute = new Date(claim.absolute_expires_at);
-  const expiresAt = idleEnd < absolute ? idleEnd : absolute;
+  const expiresAt = sessionDeadline(claim, ctx.limits);
   const issued = await ctx.identity.issueAssistedToken({
     userId: user.id,
     agentId: agentRecord.id,
@@ -228,19 +236,16 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
     detail: { destination: claim.destination },
   });
   await ctx.notifier
-    .send({
-      issueId: `assisted:${claim.id}`,
-      kind: 'assisted_session_started',
-      to: user.email,
-      subject: 'Waizant support opened an assisted session in your account',
-      text: [
-        `Hello ${user.name},`,
-        '',
-        `${agentRecord.name}, from Waizant support, opened an assisted session in your account`,
-        `(ecosystem ${ecosystem.name}, ${claim.page}). It ends when the support session ends.`,
-        'If you did not ask Waizant support for help, contact us.',
-      ].join('\n'),
-    })
+    .send(
+      composeAssistedSessionMessage({
+        issueId: `assisted:${claim.id}`,
+        to: user.email,
+        userName: user.name,
+        agentName: agentRecord.name,
+        ecosystemName: ecosystem.name,
+        page: claim.page,
+      }),
+    )
     .catch(() => ctx.logger.warn('assisted-session notice not sent', { agentId: claim.agent_id }));
   ctx.logger.info('handoff redeemed', { agentId: claim.agent_id, destination: claim.destination });
   return {
@@ -254,19 +259,6 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
     page: claim.page,
     assistedBy: { id: agentRecord.id, name: agentRecord.name, email: agentRecord.email },
   };
-}
-
-async function refuseRedeem(ctx: ServiceContext, cause: string | null): Promise<SupportError> {
-  await audit(ctx, ctx.db, {
-    agentId: null,
-    sessionRef: null,
-    action: 'handoff.redeem',
-    outcome: 'refused',
-    detail: { error: 'handoff_invalid', ...(cause ? { cause } : {}) },
-  });
-  ctx.logger.info('handoff redeem refused');
-  // One generic answer to the destination app, whatever the cause.
-  return new SupportError('handoff_invalid', 'This link is not valid.');
 }
 
 /**

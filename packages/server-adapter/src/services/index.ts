@@ -12,47 +12,45 @@ import type {
   ProcessPage,
   SupportSessionView,
 } from '@waizant/support-core';
-import { sendCode, verifyCode } from './codes.js';
+import { sendCode } from './code-send.js';
+import { verifyCode } from './code-verify.js';
 import type { ServiceContext } from './context.js';
 import { createHandoff } from './handoff-replay.js';
 import { getHandoff, redeemHandoff } from './handoffs.js';
 import { lookup } from './lookup.js';
 import { getProcess, listProcesses } from './processes.js';
+import { type AgentRef, expireSessions, instant } from './session-store.js';
 import * as sessions from './sessions.js';
 
-export type { AgentRef } from './sessions.js';
+export type { AgentRef } from './session-store.js';
 
 /** The server's use cases, callable without HTTP (e.g. to run the flow headless in a backend). */
 export interface SupportServerServices {
-  lookup(agent: sessions.AgentRef, request: LookupRequest): Promise<LookupResponse>;
-  createSession(agent: sessions.AgentRef, request: CreateSessionRequest): Promise<SupportSessionView>;
-  getSession(agent: sessions.AgentRef, sessionId: string): Promise<SupportSessionView>;
-  selectEcosystem(
-    agent: sessions.AgentRef,
-    sessionId: string,
-    ecosystemId: string,
-  ): Promise<SupportSessionView>;
-  sendCode(agent: sessions.AgentRef, sessionId: string, purpose: CodePurpose): Promise<SupportSessionView>;
+  lookup(agent: AgentRef, request: LookupRequest): Promise<LookupResponse>;
+  createSession(agent: AgentRef, request: CreateSessionRequest): Promise<SupportSessionView>;
+  getSession(agent: AgentRef, sessionId: string): Promise<SupportSessionView>;
+  selectEcosystem(agent: AgentRef, sessionId: string, ecosystemId: string): Promise<SupportSessionView>;
+  sendCode(agent: AgentRef, sessionId: string, purpose: CodePurpose): Promise<SupportSessionView>;
   verifyCode(
-    agent: sessions.AgentRef,
+    agent: AgentRef,
     sessionId: string,
     purpose: CodePurpose,
     code: string,
   ): Promise<SupportSessionView>;
   /** With `idempotencyKey`, a retry returns the same link to the same handoff (see handoff-replay.ts). */
   createHandoff(
-    agent: sessions.AgentRef,
+    agent: AgentRef,
     sessionId: string,
     destination: Destination,
     idempotencyKey?: string | null,
   ): Promise<Handoff>;
-  getHandoff(agent: sessions.AgentRef, sessionId: string, handoffId: string): Promise<HandoffStatus>;
+  getHandoff(agent: AgentRef, sessionId: string, handoffId: string): Promise<HandoffStatus>;
   redeemHandoff(token: string): Promise<AssistedSession>;
-  touch(agent: sessions.AgentRef, sessionId: string): Promise<SupportSessionView>;
-  cancel(agent: sessions.AgentRef, sessionId: string, reason: string): Promise<SupportSessionView>;
-  complete(agent: sessions.AgentRef, sessionId: string): Promise<SupportSessionView>;
-  listProcesses(agent: sessions.AgentRef, sessionId: string, query: ProcessListQuery): Promise<ProcessPage>;
-  getProcess(agent: sessions.AgentRef, sessionId: string, processId: string): Promise<ProcessDetail>;
+  touch(agent: AgentRef, sessionId: string): Promise<SupportSessionView>;
+  cancel(agent: AgentRef, sessionId: string, reason: string): Promise<SupportSessionView>;
+  complete(agent: AgentRef, sessionId: string): Promise<SupportSessionView>;
+  listProcesses(agent: AgentRef, sessionId: string, query: ProcessListQuery): Promise<ProcessPage>;
+  getProcess(agent: AgentRef, sessionId: string, processId: string): Promise<ProcessDetail>;
   /** Closes every open session past its idle or absolute limit in one statement; audits each. */
   sweepExpiredSessions(): Promise<number>;
 }
@@ -74,7 +72,7 @@ export function createServices(ctx: ServiceContext): SupportServerServices {
     listProcesses: (agent, id, query) => listProcesses(ctx, agent, id, query),
     getProcess: (agent, id, processId) => getProcess(ctx, agent, id, processId),
     sweepExpiredSessions: async () => {
-      const count = await sessions.expireSessions(ctx, ctx.db, sessions.instant(ctx), null);
+      const count = await expireSessions(ctx, ctx.db, instant(ctx), null);
       if (count > 0) ctx.logger.info('expired support sessions closed', { count });
       return count;
     },

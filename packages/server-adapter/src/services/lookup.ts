@@ -8,7 +8,7 @@ import {
 import { audit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { hitRateLimit } from './rate-limits.js';
-import type { AgentRef } from './sessions.js';
+import type { AgentRef } from './session-store.js';
 import { type IdentityUserStatus, withEffectiveStatus } from './user-status.js';
 
 /**

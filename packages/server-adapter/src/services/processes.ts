@@ -8,7 +8,9 @@ import {
 import type { ProcessCursor } from '../ports/index.js';
 import { audit } from './audit.js';
 import type { ServiceContext } from './context.js';
-import { type AgentRef, aliveSql, instant, refuse, type SessionRow } from './sessions.js';
+import { refuse } from './refusals.js';
+import { type AgentRef, instant, liveSession, type SessionRow } from './session-store.js';
+import { bind } from './sql.js';
 
 const DEFAULT_PAGE = 20;
 
@@ -19,13 +21,15 @@ async function verifiedAdminSession(
   sessionId: string,
   action: string,
 ): Promise<SessionRow> {
-  const at = instant(ctx);
+  const live = liveSession(instant(ctx));
   const { rows } = await ctx.db.query<SessionRow>(
-    `UPDATE support_sessions SET last_activity_at = $3
-     WHERE id = $1 AND agent_id = $2 AND step = 'verified' AND flow = 'ecosystem-admin'
-       AND ${aliveSql('$3', '$4')}
-     RETURNING *`,
-    [sessionId, agent.agentId, at.nowIso, at.cutoffIso],
+    ...bind(
+      `UPDATE support_sessions SET last_activity_at = :now
+       WHERE id = :id AND agent_id = :agent_id AND step = 'verified' AND flow = 'ecosystem-admin'
+         AND ${live.sql}
+       RETURNING *`,
+      { id: sessionId, agent_id: agent.agentId, ...live.params },
+    ),
   );
   const row = rows[0];
   if (row) return row;

@@ -1,13 +1,15 @@
 import {
   type Flow,
   type IneligibleReason,
+  OPEN_SESSION_STEPS,
   type Role,
   type SessionStep,
-  SupportError,
+  type SupportLimits,
 } from '@waizant/support-core';
 import type { SqlExecutor } from '../ports/index.js';
 import { audit } from './audit.js';
-import { addSeconds, type ServiceContext, sessionRef } from './context.js';
+import { addSeconds, type ServiceContext } from './context.js';
+import { bind } from './sql.js';
 
 export interface SessionRow {
   id: string;
@@ -29,19 +31,13 @@ export interface SessionRow {
   ineligible_reason: IneligibleReason | null;
 }
 
-export const OPEN_STEPS: readonly SessionStep[] = ['select_ecosystem', 'agent_code', 'user_code', 'verified'];
-export const OPEN_STEPS_SQL = `('select_ecosystem', 'agent_code', 'user_code', 'verified')`;
+export type SessionSubject = Pick<SessionRow, 'flow' | 'user_id' | 'session_ref' | 'ecosystem_id' | 'role'>;
 
-/**
- * The liveness condition every command's statement carries: open, not idle past the limit and
- * not past the absolute cap. `$now` and `$cutoff` (now − idle timeout) come from the injected clock.
- */
-export function aliveSql(nowParam: string, cutoffParam: string, alias = ''): string {
-  const p = alias ? `${alias}.` : '';
-  return `${p}step IN ${OPEN_STEPS_SQL} AND ${p}closed_at IS NULL AND ${p}last_activity_at > ${cutoffParam}
-    AND ${p}absolute_expires_at > ${nowParam}`;
+export interface AgentRef {
+  readonly agentId: string;
 }
 
+/** The moment a command runs at, from the injected clock, and the idle cutoff (now − idle timeout). */
 export interface Instant {
   readonly now: Date;
   readonly nowIso: string;
@@ -49,16 +45,58 @@ export interface Instant {
 }
 
 export function instant(ctx: ServiceContext): Instant {
-  const now = ctx.clock.now();
+  return instantAt(ctx.clock.now(), ctx.limits);
+}
+
+export function instantAt(now: Date, limits: Pick<SupportLimits, 'idleTimeoutSeconds'>): Instant {
   return {
     now,
     nowIso: now.toISOString(),
-    cutoffIso: addSeconds(now, -ctx.limits.idleTimeoutSeconds).toISOString(),
+    cutoffIso: addSeconds(now, -limits.idleTimeoutSeconds).toISOString(),
   };
 }
 
-export interface AgentRef {
-  readonly agentId: string;
+/** The named parameters of the liveness fragments, bound from one instant. */
+export interface InstantParams {
+  readonly now: string;
+  readonly idle_cutoff: string;
+}
+
+/** A SQL fragment and the named parameters it uses. */
+export interface Fragment {
+  readonly sql: string;
+  readonly params: InstantParams;
+}
+
+/** Core's open steps as a SQL list: the only place the server spells them. */
+const OPEN_STEPS_SQL = `(${OPEN_SESSION_STEPS.map((step) => `'${step}'`).join(', ')})`;
+
+function openAt(p: string): string {
+  return `${p}step IN ${OPEN_STEPS_SQL} AND ${p}closed_at IS NULL`;
+}
+
+function paramsOf(at: Instant): InstantParams {
+  return { now: at.nowIso, idle_cutoff: at.cutoffIso };
+}
+
+/**
+ * LIVE SESSION: the condition every command's statement carries. Open, not idle past the limit
+ * and not past the absolute cap, at `at`. `alias` qualifies the columns (e.g. `s` in a join).
+ */
+export function liveSession(at: Instant, alias = ''): Fragment {
+  const p = alias ? `${alias}.` : '';
+  return {
+    sql: `${openAt(p)} AND ${p}last_activity_at > :idle_cutoff AND ${p}absolute_expires_at > :now`,
+    params: paramsOf(at),
+  };
+}
+
+/** EXPIRED SESSION: still open, but past its idle or absolute limit at `at` (the negation of the limits above). */
+export function expiredSession(at: Instant): Fragment {
+  return {
+    sql: `${openAt('')} AND (last_activity_at <= :idle_cutoff OR absolute_expires_at <= :now)`,
+    params: paramsOf(at),
+  };
 }
 
 /** Expires the open sessions past their idle or absolute limit (all, or one), revokes their secrets, audits each. */
@@ -68,93 +106,91 @@ export async function expireSessions(
   at: Instant,
   onlyId: string | null,
 ): Promise<number> {
+  const expired = expiredSession(at);
   const { rows } = await sql.query<{ id: string }>(
-    `WITH x AS (
-       UPDATE support_sessions SET step = 'expired', closed_at = $1
-       WHERE step IN ${OPEN_STEPS_SQL} AND closed_at IS NULL
-         AND (last_activity_at <= $2 OR absolute_expires_at <= $1)
-         AND ($3::uuid IS NULL OR id = $3::uuid)
-       RETURNING id, agent_id, session_ref, step,
-         CASE WHEN absolute_expires_at <= $1 THEN 'absolute' ELSE 'idle' END AS why
-     ),
-     c AS (
-       UPDATE support_codes SET revoked_at = $1
-       WHERE session_id IN (SELECT id FROM x) AND consumed_at IS NULL AND revoked_at IS NULL
-     ),
-     h AS (
-       UPDATE support_handoffs SET revoked_at = $1
-       WHERE session_id IN (SELECT id FROM x) AND claimed_at IS NULL AND revoked_at IS NULL
-     ),
-     a AS (
-       INSERT INTO support_audit (at, agent_id, session_ref, action, outcome, detail)
-       SELECT $1, agent_id, session_ref, 'session.expire', 'ok', jsonb_build_object('limit', why)
-       FROM x
-     )
-     SELECT id FROM x`,
-    [at.nowIso, at.cutoffIso, onlyId],
+    ...bind(
+      `WITH x AS (
+         UPDATE support_sessions SET step = 'expired', closed_at = :now
+         WHERE ${expired.sql} AND (:only_id::uuid IS NULL OR id = :only_id::uuid)
+         RETURNING id, agent_id, session_ref, step,
+           CASE WHEN absolute_expires_at <= :now THEN 'absolute' ELSE 'idle' END AS why
+       ),
+       c AS (
+         UPDATE support_codes SET revoked_at = :now
+         WHERE session_id IN (SELECT id FROM x) AND consumed_at IS NULL AND revoked_at IS NULL
+       ),
+       h AS (
+         UPDATE support_handoffs SET revoked_at = :now
+         WHERE session_id IN (SELECT id FROM x) AND claimed_at IS NULL AND revoked_at IS NULL
+       ),
+       a AS (
+         INSERT INTO support_audit (at, agent_id, session_ref, action, outcome, detail)
+         SELECT :now, agent_id, session_ref, 'session.expire', 'ok', jsonb_build_object('limit', why)
+         FROM x
+       )
+       SELECT id FROM x`,
+      { ...expired.params, only_id: onlyId },
+    ),
   );
   return rows.length;
 }
 
+/** A closed session keeps no live secret: its unused codes and unclaimed handoffs are revoked. */
+export async function revokeSessionSecrets(tx: SqlExecutor, sessionId: string, atIso: string): Promise<void> {
+  await tx.query(
+    `UPDATE support_codes SET revoked_at = $2
+     WHERE session_id = $1 AND consumed_at IS NULL AND revoked_at IS NULL`,
+    [sessionId, atIso],
+  );
+  await tx.query(
+    `UPDATE support_handoffs SET revoked_at = $2
+     WHERE session_id = $1 AND claimed_at IS NULL AND revoked_at IS NULL`,
+    [sessionId, atIso],
+  );
+}
+
 /**
- * Called when a command's conditional statement matched nothing: decides which typed error
- * to return, and audits the refusal. Another agent's session and a missing one look the same.
+ * Locks the session once all its attempts at `step` are used, revoking its secrets, in one
+ * conditional statement; false when it was not at `step` or had attempts left.
  */
-export async function refuse(
+export async function lockSession(
   ctx: ServiceContext,
+  tx: SqlExecutor,
   agent: AgentRef,
   sessionId: string,
-  action: string,
-  expected: readonly SessionStep[],
-): Promise<SupportError> {
+  step: SessionStep,
+): Promise<boolean> {
   const at = instant(ctx);
-  const { rows } = await ctx.db.query<SessionRow>(
+  const { rows } = await tx.query<{ session_ref: string }>(
+    `UPDATE support_sessions SET step = 'locked', closed_at = $4
+     WHERE id = $1 AND agent_id = $2 AND step = $3 AND code_attempts >= $5 RETURNING session_ref`,
+    [sessionId, agent.agentId, step, at.nowIso, ctx.limits.codeMaxAttempts],
+  );
+  const locked = rows[0];
+  if (!locked) return false;
+  await revokeSessionSecrets(tx, sessionId, at.nowIso);
+  await audit(ctx, tx, {
+    agentId: agent.agentId,
+    sessionRef: locked.session_ref,
+    action: 'session.lock',
+    outcome: 'ok',
+    detail: { step },
+  });
+  return true;
+}
+
+/** The agent's own session row, or null (another agent's session and a missing one look the same). */
+export async function readSession(
+  sql: SqlExecutor,
+  agent: AgentRef,
+  sessionId: string,
+): Promise<SessionRow | null> {
+  const { rows } = await sql.query<SessionRow>(
     'SELECT * FROM support_sessions WHERE id = $1 AND agent_id = $2',
     [sessionId, agent.agentId],
   );
-  const row = rows[0];
-  if (!row) {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: sessionRef(ctx.keys, sessionId),
-      action,
-      outcome: 'refused',
-      detail: { error: 'not_found' },
-    });
-    return new SupportError('not_found', 'No such support session.');
-  }
-  let error: SupportError;
-  if (row.step === 'expired') {
-    error = new SupportError('session_expired', 'The support session expired.');
-  } else if (row.step === 'locked') {
-    error = new SupportError('code_locked', 'Too many wrong codes; the support session is locked.');
-  } else if (row.step === 'ineligible') {
-    error = ineligibleError(row.ineligible_reason ?? 'account_disabled');
-  } else if (row.step === 'cancelled' || row.step === 'completed') {
-    error = new SupportError('session_closed', 'The support session is closed.');
-  } else if (
-    new Date(row.last_activity_at).getTime() <= new Date(at.cutoffIso).getTime() ||
-    new Date(row.absolute_expires_at).getTime() <= at.now.getTime()
-  ) {
-    await expireSessions(ctx, ctx.db, at, sessionId);
-    error = new SupportError('session_expired', 'The support session expired.');
-  } else if (!expected.includes(row.step)) {
-    error = new SupportError('wrong_step', `This command is not allowed in step ${row.step}.`);
-  } else {
-    // The step matched when we looked again: another request moved it in between.
-    error = new SupportError('wrong_step', 'The support session changed meanwhile; reload it.');
-  }
-  await audit(ctx, ctx.db, {
-    agentId: agent.agentId,
-    sessionRef: row.session_ref,
-    action,
-    outcome: 'refused',
-    detail: { error: error.code, step: row.step },
-  });
-  return error;
+  return rows[0] ?? null;
 }
-
-export type SessionSubject = Pick<SessionRow, 'flow' | 'user_id' | 'session_ref' | 'ecosystem_id' | 'role'>;
 
 /**
  * Reads whom the session is about: its owner-scoped constants (flow, user) and the ecosystem
@@ -172,29 +208,4 @@ export async function sessionIdentity(
     [sessionId, agent.agentId],
   );
   return rows[0] ?? null;
-}
-
-/** The error of a session closed because its user can no longer be assisted. */
-export function ineligibleError(reason: IneligibleReason): SupportError {
-  return new SupportError(
-    'user_ineligible',
-    'The user can no longer be assisted; the support session was closed.',
-    {
-      ineligibleReason: reason,
-    },
-  );
-}
-
-/** A closed session keeps no live secret: its unused codes and unclaimed handoffs are revoked. */
-export async function revokeSessionSecrets(tx: SqlExecutor, sessionId: string, atIso: string): Promise<void> {
-  await tx.query(
-    `UPDATE support_codes SET revoked_at = $2
-     WHERE session_id = $1 AND consumed_at IS NULL AND revoked_at IS NULL`,
-    [sessionId, atIso],
-  );
-  await tx.query(
-    `UPDATE support_handoffs SET revoked_at = $2
-     WHERE session_id = $1 AND claimed_at IS NULL AND revoked_at IS NULL`,
-    [sessionId, atIso],
-  );
 }

@@ -3,6 +3,7 @@ import {
   codePurposeOf,
   destinationsForRole,
   SupportError,
+  type SupportLimits,
   type SupportSessionView,
   selectableEcosystems,
   type UserSummary,
@@ -10,6 +11,20 @@ import {
 import type { SqlExecutor } from '../ports/index.js';
 import { addSeconds, iso, type ServiceContext } from './context.js';
 import type { SessionRow } from './session-store.js';
+
+/**
+ * When a session ends if nothing else happens: its idle end (last activity + idle timeout) or
+ * its absolute cap, whichever comes first. The one rule the view, the expiry refusal and the
+ * assisted session's lifetime all use.
+ */
+export function sessionDeadline(
+  row: Pick<SessionRow, 'last_activity_at' | 'absolute_expires_at'>,
+  limits: Pick<SupportLimits, 'idleTimeoutSeconds'>,
+): Date {
+  const idleEnd = addSeconds(new Date(row.last_activity_at), limits.idleTimeoutSeconds);
+  const absolute = new Date(row.absolute_expires_at);
+  return idleEnd < absolute ? idleEnd : absolute;
+}
 
 export async function requireUser(ctx: ServiceContext, userId: string): Promise<UserSummary> {
   const user = await ctx.directory.getUser(userId);
@@ -29,10 +44,7 @@ export async function viewOf(ctx: ServiceContext, row: SessionRow, sql: SqlExecu
   const user = await requireUser(ctx, row.user_id);
   const limits = ctx.limits;
   const now = ctx.clock.now();
-  const lastActivity = new Date(row.last_activity_at);
-  const absolute = new Date(row.absolute_expires_at);
-  const idleEnd = addSeconds(lastActivity, limits.idleTimeoutSeconds);
-  const expiresAt = idleEnd < absolute ? idleEnd : absolute;
+  const expiresAt = sessionDeadline(row, limits);
   const purpose = codePurposeOf(row.step);
   let code: SupportSessionView['code'] = null;
   if (purpose && row.code_sends > 0) {
@@ -74,7 +86,7 @@ export async function viewOf(ctx: ServiceContext, row: SessionRow, sql: SqlExecu
     lastActivityAt: iso(row.last_activity_at),
     expiresAt: iso(expiresAt),
     warnAt: iso(addSeconds(expiresAt, -limits.idleWarningSeconds)),
-    absoluteExpiresAt: iso(absolute),
+    absoluteExpiresAt: iso(row.absolute_expires_at),
     closedAt: row.closed_at === null ? null : iso(row.closed_at),
     ineligibleReason: row.step === 'ineligible' ? row.ineligible_reason : null,
     serverTime: now.toISOString(),

@@ -5,6 +5,7 @@ import {
   firstStep,
   ineligibility,
   nextStep,
+  OPEN_SESSION_STEPS,
   type SessionStep,
   SupportError,
   type SupportSessionView,
@@ -13,23 +14,20 @@ import {
 import { ensureAccess } from './access.js';
 import { audit } from './audit.js';
 import { addSeconds, type ServiceContext, sessionRef } from './context.js';
+import { refuse } from './refusals.js';
 import {
   type AgentRef,
-  aliveSql,
   expireSessions,
   instant,
-  OPEN_STEPS,
-  refuse,
+  liveSession,
+  readSession,
   revokeSessionSecrets,
   type SessionRow,
   sessionIdentity,
 } from './session-store.js';
 import { requireUser, viewOf } from './session-view.js';
+import { bind } from './sql.js';
 import { withEffectiveStatus } from './user-status.js';
-
-// The session's table helpers and view live beside this file; re-exported for the other services.
-export * from './session-store.js';
-export { viewOf } from './session-view.js';
 
 export async function createSession(
   ctx: ServiceContext,
@@ -105,11 +103,7 @@ export async function getSession(
   const at = instant(ctx);
   // A session past its limits is closed first (one conditional statement), then shown as expired.
   await expireSessions(ctx, ctx.db, at, sessionId);
-  const { rows } = await ctx.db.query<SessionRow>(
-    'SELECT * FROM support_sessions WHERE id = $1 AND agent_id = $2',
-    [sessionId, agent.agentId],
-  );
-  const row = rows[0];
+  const row = await readSession(ctx.db, agent, sessionId);
   if (!row) throw new SupportError('not_found', 'No such support session.');
   return viewOf(ctx, row);
 }
@@ -140,14 +134,24 @@ export async function selectEcosystem(
   }
   const next = nextStep(fixed.flow, 'select_ecosystem');
   const at = instant(ctx);
+  const live = liveSession(at);
   const row = await ctx.db.transaction(async (tx) => {
     const { rows } = await tx.query<SessionRow>(
-      `UPDATE support_sessions
-       SET ecosystem_id = $4, role = $5, step = $6, last_activity_at = $7,
-           code_attempts = 0, code_sends = 0, last_code_sent_at = NULL
-       WHERE id = $1 AND agent_id = $2 AND step = $3 AND ${aliveSql('$7', '$8')}
-       RETURNING *`,
-      [sessionId, agent.agentId, 'select_ecosystem', choice.id, choice.role, next, at.nowIso, at.cutoffIso],
+      ...bind(
+        `UPDATE support_sessions
+         SET ecosystem_id = :ecosystem_id, role = :role, step = :next, last_activity_at = :now,
+             code_attempts = 0, code_sends = 0, last_code_sent_at = NULL
+         WHERE id = :id AND agent_id = :agent_id AND step = 'select_ecosystem' AND ${live.sql}
+         RETURNING *`,
+        {
+          id: sessionId,
+          agent_id: agent.agentId,
+          ecosystem_id: choice.id,
+          role: choice.role,
+          next,
+          ...live.params,
+        },
+      ),
     );
     const updated = rows[0];
     if (updated) {
@@ -170,14 +174,16 @@ export async function touch(
   agent: AgentRef,
   sessionId: string,
 ): Promise<SupportSessionView> {
-  const at = instant(ctx);
+  const live = liveSession(instant(ctx));
   const { rows } = await ctx.db.query<SessionRow>(
-    `UPDATE support_sessions SET last_activity_at = $3
-     WHERE id = $1 AND agent_id = $2 AND ${aliveSql('$3', '$4')} RETURNING *`,
-    [sessionId, agent.agentId, at.nowIso, at.cutoffIso],
+    ...bind(
+      `UPDATE support_sessions SET last_activity_at = :now
+       WHERE id = :id AND agent_id = :agent_id AND ${live.sql} RETURNING *`,
+      { id: sessionId, agent_id: agent.agentId, ...live.params },
+    ),
   );
   const row = rows[0];
-  if (!row) throw await refuse(ctx, agent, sessionId, 'session.touch', OPEN_STEPS);
+  if (!row) throw await refuse(ctx, agent, sessionId, 'session.touch', OPEN_SESSION_STEPS);
   return viewOf(ctx, row);
 }
 
@@ -190,15 +196,18 @@ async function close(
   reason: string | null,
 ): Promise<SupportSessionView> {
   const action = to === 'cancelled' ? 'session.cancel' : 'session.complete';
-  const from: readonly SessionStep[] = to === 'cancelled' ? OPEN_STEPS : ['verified'];
+  const from: readonly SessionStep[] = to === 'cancelled' ? OPEN_SESSION_STEPS : ['verified'];
   const at = instant(ctx);
+  const live = liveSession(at);
   const row = await ctx.db.transaction(async (tx) => {
     const { rows } = await tx.query<SessionRow>(
-      `UPDATE support_sessions
-       SET step = $3, cancel_reason = $4, closed_at = $5, last_activity_at = $5
-       WHERE id = $1 AND agent_id = $2 AND step = ANY($7::text[]) AND ${aliveSql('$5', '$6')}
-       RETURNING *`,
-      [sessionId, agent.agentId, to, reason, at.nowIso, at.cutoffIso, from],
+      ...bind(
+        `UPDATE support_sessions
+         SET step = :to, cancel_reason = :reason, closed_at = :now, last_activity_at = :now
+         WHERE id = :id AND agent_id = :agent_id AND step = ANY(:from::text[]) AND ${live.sql}
+         RETURNING *`,
+        { id: sessionId, agent_id: agent.agentId, to, reason, from, ...live.params },
+      ),
     );
     const closed = rows[0];
     if (!closed) return undefined;

@@ -16,31 +16,37 @@ export interface LoadAgent extends Person {
 const uuid = (kind: number, i: number) =>
   `00000000-0000-4000-8${kind.toString(16).padStart(3, '0')}-${i.toString(16).padStart(12, '0')}`;
 
-/** `n` active agents and `n` active users, each user administrator of `ecosystemId`. */
+/**
+ * `n` active agents and `n` active users, each user administrator of `ecosystemId`. `label`
+ * names them (`load-agent-0@…`, `Load Agent`) and `kinds` keeps the ids of two sets apart.
+ */
 export async function addLoadPeople(
   db: SqlExecutor,
   n: number,
   ecosystemId: string,
+  label = 'load',
+  kinds: readonly [agent: number, user: number] = [0xc, 0xd],
 ): Promise<{ agents: Person[]; users: Person[] }> {
+  const name = `${label[0]?.toUpperCase()}${label.slice(1)}`;
   const agents = Array.from({ length: n }, (_, i) => ({
-    id: uuid(0xc, i),
-    email: `load-agent-${i}@support.waizant.local`,
+    id: uuid(kinds[0], i),
+    email: `${label}-agent-${i}@support.waizant.local`,
   }));
   const users = Array.from({ length: n }, (_, i) => ({
-    id: uuid(0xd, i),
-    email: `load-user-${i}@example.com`,
+    id: uuid(kinds[1], i),
+    email: `${label}-user-${i}@example.com`,
   }));
   await db.query(
     `INSERT INTO core_agents (id, email, name, active)
-     SELECT a.id::uuid, a.email, 'Load Agent', true FROM json_to_recordset($1::json) AS a(id text, email text)
+     SELECT a.id::uuid, a.email, $2, true FROM json_to_recordset($1::json) AS a(id text, email text)
      ON CONFLICT DO NOTHING`,
-    [JSON.stringify(agents)],
+    [JSON.stringify(agents), `${name} Agent`],
   );
   await db.query(
     `INSERT INTO core_users (id, email, name, status)
-     SELECT u.id::uuid, u.email, 'Load User', 'active' FROM json_to_recordset($1::json) AS u(id text, email text)
+     SELECT u.id::uuid, u.email, $2, 'active' FROM json_to_recordset($1::json) AS u(id text, email text)
      ON CONFLICT DO NOTHING`,
-    [JSON.stringify(users)],
+    [JSON.stringify(users), `${name} User`],
   );
   await db.query(
     `INSERT INTO core_memberships (user_id, ecosystem_id, role, inherited)
@@ -49,6 +55,58 @@ export async function addLoadPeople(
     [JSON.stringify(users), ecosystemId],
   );
   return { agents, users };
+}
+
+/** The routes a Technical Assistance flow calls, in order. */
+export const FLOW_ROUTES = [
+  'lookup',
+  'createSession',
+  'selectEcosystem',
+  'sendAgentCode',
+  'verifyAgentCode',
+  'sendUserCode',
+  'verifyUserCode',
+  'createHandoff',
+  'redeemHandoff',
+] as const;
+export type FlowRoute = (typeof FLOW_ROUTES)[number];
+
+/** One POST of a flow, answered with its JSON body, or thrown when the status is not `expected`. */
+export type FlowCall = (
+  route: FlowRoute,
+  agent: LoadAgent | null,
+  path: string,
+  expected: number,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: the flow reads a few JSON fields
+) => Promise<any>;
+
+/**
+ * lookup → create → ecosystem → agent code → verify → user code → verify → handoff → redeem,
+ * shared by the soak load and bench/server.ts. Returns the session id.
+ */
+export async function technicalAssistanceFlow(
+  call: FlowCall,
+  codeFor: (email: string) => Promise<string>,
+  agent: LoadAgent,
+  user: Person,
+  ecosystemId: string,
+): Promise<string> {
+  await call('lookup', agent, '/lookup', 200, { email: user.email, flow: 'technical-assistance' });
+  const created = await call('createSession', agent, '/sessions', 201, {
+    flow: 'technical-assistance',
+    userId: user.id,
+  });
+  const s = `/sessions/${created.id}`;
+  await call('selectEcosystem', agent, `${s}/ecosystem`, 200, { ecosystemId });
+  await call('sendAgentCode', agent, `${s}/agent-code`, 200);
+  await call('verifyAgentCode', agent, `${s}/agent-code/verify`, 200, { code: await codeFor(agent.email) });
+  await call('sendUserCode', agent, `${s}/user-code`, 200);
+  await call('verifyUserCode', agent, `${s}/user-code/verify`, 200, { code: await codeFor(user.email) });
+  const handoff = await call('createHandoff', agent, `${s}/handoffs`, 201, { destination: 'web' });
+  const token = new URL(handoff.link).hash.replace('#token=', '');
+  await call('redeemHandoff', null, '/handoffs/redeem', 200, { token });
+  return created.id as string;
 }
 
 /** Limits raised so the load measures the server, not its rate limiter (within core's bounds). */
@@ -140,19 +198,8 @@ export async function runMixedLoad(
   }
   const scenarios: Record<string, (agent: LoadAgent, user: Person) => Promise<void>> = {
     async flow(agent, user) {
-      await call(agent, 'POST', '/lookup', 200, { email: user.email, flow: 'technical-assistance' });
-      const id = await opened(agent, user);
-      await call(agent, 'POST', `/sessions/${id}/agent-code`, 200);
-      await call(agent, 'POST', `/sessions/${id}/agent-code/verify`, 200, {
-        code: await latestCode(agent.email),
-      });
-      await call(agent, 'POST', `/sessions/${id}/user-code`, 200);
-      await call(agent, 'POST', `/sessions/${id}/user-code/verify`, 200, {
-        code: await latestCode(user.email),
-      });
-      const handoff = await call(agent, 'POST', `/sessions/${id}/handoffs`, 201, { destination: 'web' });
-      const token = new URL(handoff.link).hash.replace('#token=', '');
-      await call(null, 'POST', '/handoffs/redeem', 200, { token });
+      const post: FlowCall = (_route, who, path, expected, body) => call(who, 'POST', path, expected, body);
+      const id = await technicalAssistanceFlow(post, latestCode, agent, user, options.ecosystemId);
       await call(agent, 'GET', `/sessions/${id}`, 200);
       await call(agent, 'POST', `/sessions/${id}/complete`, 200);
     },

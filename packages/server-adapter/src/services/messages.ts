@@ -1,4 +1,4 @@
-import type { CodePurpose } from '@waizant/support-core';
+import type { CodePurpose, DestinationPage } from '@waizant/support-core';
 import type { Notification } from '../ports/index.js';
 
 export interface CodeMessageInput {
@@ -51,6 +51,32 @@ export function composeCodeMessage(input: CodeMessageInput): Notification {
       '',
       `Read this code to ${input.agentName} when they ask for it. It expires in ${input.ttlMinutes} minutes.`,
       'If you are not talking to Waizant support right now, ignore this e-mail.',
+    ].join('\n'),
+  };
+}
+
+export interface AssistedSessionMessageInput {
+  readonly issueId: string;
+  readonly to: string;
+  readonly userName: string;
+  readonly agentName: string;
+  readonly ecosystemName: string;
+  readonly page: DestinationPage;
+}
+
+/** The e-mail telling the user that an agent opened an assisted session in their account. */
+export function composeAssistedSessionMessage(input: AssistedSessionMessageInput): Notification {
+  return {
+    issueId: input.issueId,
+    kind: 'assisted_session_started',
+    to: input.to,
+    subject: 'Waizant support opened an assisted session in your account',
+    text: [
+      `Hello ${input.userName},`,
+      '',
+      `${input.agentName}, from Waizant support, opened an assisted session in your account`,
+      `(ecosystem ${input.ecosystemName}, ${input.page}). It ends when the support session ends.`,
+      'If you did not ask Waizant support for help, contact us.',
     ].join('\n'),
   };
 }
