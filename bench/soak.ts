@@ -7,12 +7,8 @@
 // Run: npx -y pnpm@12.4.2 bench:soak
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import {
-  createEmbeddedSupportServer,
-  DEMO,
-  openPostgresDatabase,
-  POSTGRES_DEFAULTS,
-} from '../packages/server-adapter/src/index.js';
+import { createEmbeddedSupportServer, DEMO } from '../packages/server-adapter/src/embedded.js';
+import { openPostgresDatabase, POSTGRES_DEFAULTS } from '../packages/server-adapter/src/postgres.js';
 import { HttpClient, listen } from '../packages/server-adapter/test/support/http.js';
 import {
   addLoadPeople,
