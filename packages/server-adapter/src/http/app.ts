@@ -16,6 +16,7 @@ import { type ServiceContext, sha256Hex } from '../services/context.js';
 import { claimIdempotencyKey, storeIdempotentResponse } from '../services/idempotency.js';
 import type { AgentRef, SupportServerServices } from '../services/index.js';
 import { MethodTable } from './allow.js';
+import { type DestinationClient, mountAssistedRoutes } from './assisted-routes.js';
 import { invalid, readBody } from './body.js';
 import { errorResponse, json, methodNotAllowed, toResponse } from './respond.js';
 
@@ -31,6 +32,8 @@ export interface HttpOptions {
   /** Origins of the destination apps, allowed to call `POST /handoffs/redeem`. */
   readonly redeemOrigins: readonly string[];
   readonly bodyLimitBytes?: number;
+  /** Destination apps' client credentials for the assisted-session routes. */
+  readonly destinationClients?: readonly DestinationClient[];
   /** Extra routes for development (e.g. the outbox); never enable in production. */
   readonly devRoutes?: ReadonlyArray<{ path: string; handler: (url: URL) => Promise<unknown> }>;
   readonly openApi?: OpenApiOptions;
@@ -266,6 +269,7 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     });
   }
 
+  mountAssistedRoutes(app, methods, { context, logger, clients: options.destinationClients ?? [], bodyLimitBytes: limit });
   app.get('/openapi.json', () => json(200, openApi));
   methods.add('/openapi.json', 'GET');
   if (identity.jwks) {

@@ -6,6 +6,7 @@ import {
   selectableEcosystems,
 } from '@waizant/support-core';
 import { audit } from './audit.js';
+import { settleEndedSessions } from './session-ended.js';
 import type { ServiceContext } from './context.js';
 import {
   type AgentRef,
@@ -69,7 +70,7 @@ export async function closeIneligible(
   on: string,
 ): Promise<boolean> {
   const at = instant(ctx);
-  return ctx.db.transaction(async (tx) => {
+  const closed = await ctx.db.transaction(async (tx) => {
     const { rows } = await tx.query<SessionRow>(
       `UPDATE support_sessions SET step = 'ineligible', ineligible_reason = $2, closed_at = $3
        WHERE id = $1 AND ($5::uuid IS NULL OR agent_id = $5::uuid) AND ${aliveSql('$3', '$4')}
@@ -96,6 +97,8 @@ export async function closeIneligible(
     });
     return true;
   });
+  if (closed) await settleEndedSessions(ctx, sessionId);
+  return closed;
 }
 
 /**

@@ -15,6 +15,7 @@ import { audit } from './audit.js';
 import { composeCodeMessage } from './code-message.js';
 import { addSeconds, codeHash, drawCode, hashesEqual, type ServiceContext } from './context.js';
 import { hitCodeSendLimits, RateLimitedError } from './rate-limits.js';
+import { settleEndedSessions } from './session-ended.js';
 import {
   type AgentRef,
   aliveSql,
@@ -314,6 +315,7 @@ export async function verifyCode(
       });
     case 'locked':
       ctx.logger.warn('support session locked after wrong codes', { agentId: agent.agentId });
+      await settleEndedSessions(ctx, sessionId);
       throw new SupportError('code_locked', 'Too many wrong codes; the support session is locked.');
     default:
       throw await refuseVerify(ctx, agent, sessionId, purpose, action);

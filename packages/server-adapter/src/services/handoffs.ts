@@ -12,6 +12,7 @@ import {
   SupportError,
 } from '@waizant/support-core';
 import { closeIneligible, ensureAccess, sessionIneligibility } from './access.js';
+import { assistedSessionInsertSql, drawRefreshToken, issueAssistedAccess } from './assisted-tokens.js';
 import { audit } from './audit.js';
 import {
   addSeconds,
@@ -190,13 +191,18 @@ interface ClaimRow extends HandoffRow {
 export async function redeemHandoff(ctx: ServiceContext, token: string): Promise<AssistedSession> {
   await recheckBeforeRedeem(ctx, token);
   const at = instant(ctx);
-  const { rows } = await ctx.db.query<ClaimRow>(
-    `UPDATE support_handoffs h SET claimed_at = $2
-     FROM support_sessions s
-     WHERE h.token_hash = $1 AND h.claimed_at IS NULL AND h.revoked_at IS NULL AND h.expires_at > $2
-       AND s.id = h.session_id AND s.step = 'verified' AND ${aliveSql('$2', '$3', 's')}
-     RETURNING h.*, s.session_ref, s.last_activity_at, s.absolute_expires_at`,
-    [tokenHash(ctx.keys, token), at.nowIso, at.cutoffIso],
+  const refresh = drawRefreshToken(ctx.keys);
+  const { rows } = await ctx.db.query<ClaimRow & { assisted_session_id: string }>(
+    `WITH claim AS (
+       UPDATE support_handoffs h SET claimed_at = $2
+       FROM support_sessions s
+       WHERE h.token_hash = $1 AND h.claimed_at IS NULL AND h.revoked_at IS NULL AND h.expires_at > $2
+         AND s.id = h.session_id AND s.step = 'verified' AND ${aliveSql('$2', '$3', 's')}
+       RETURNING h.*, s.session_ref, s.last_activity_at, s.absolute_expires_at
+     ),
+     assisted AS (${assistedSessionInsertSql('$4', '$5', '$2')})
+     SELECT claim.*, assisted.id AS assisted_session_id FROM claim, assisted`,
+    [tokenHash(ctx.keys, token), at.nowIso, at.cutoffIso, randomUUID(), refresh.hash],
   );
   const claim = rows[0];
   if (!claim) throw await refuseRedeem(ctx, null);
@@ -207,18 +213,16 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
   const ecosystem = user?.ecosystems.find((e) => e.id === claim.ecosystem_id);
   if (!user || !agentRecord || !ecosystem)
     throw new SupportError('handoff_invalid', 'This link is not valid.');
-  // The assisted session ends no later than the support session would (idle or absolute).
-  const idleEnd = addSeconds(new Date(claim.last_activity_at), ctx.limits.idleTimeoutSeconds);
-  const absolute = new Date(claim.absolute_expires_at);
-  const expiresAt = idleEnd < absolute ? idleEnd : absolute;
-  const issued = await ctx.identity.issueAssistedToken({
+  const issued = await issueAssistedAccess(ctx, ctx.db, {
+    assistedSessionId: claim.assisted_session_id,
     userId: user.id,
     agentId: agentRecord.id,
     ecosystemId: ecosystem.id,
     role: claim.role,
     destination: claim.destination,
     sessionRef: claim.session_ref,
-    expiresAt,
+    lastActivityAt: claim.last_activity_at,
+    absoluteExpiresAt: claim.absolute_expires_at,
   });
   await audit(ctx, ctx.db, {
     agentId: claim.agent_id,
@@ -253,6 +257,8 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
     destination: claim.destination,
     page: claim.page,
     assistedBy: { id: agentRecord.id, name: agentRecord.name, email: agentRecord.email },
+    assistedSessionId: claim.assisted_session_id,
+    refreshToken: refresh.token,
   };
 }
 

@@ -17,6 +17,7 @@ import type { ServiceContext } from './context.js';
 import { createHandoff } from './handoff-replay.js';
 import { getHandoff, redeemHandoff } from './handoffs.js';
 import { lookup } from './lookup.js';
+import { settleEndedSessions } from './session-ended.js';
 import { getProcess, listProcesses } from './processes.js';
 import * as sessions from './sessions.js';
 
@@ -76,6 +77,7 @@ export function createServices(ctx: ServiceContext): SupportServerServices {
     sweepExpiredSessions: async () => {
       const count = await sessions.expireSessions(ctx, ctx.db, sessions.instant(ctx), null);
       if (count > 0) ctx.logger.info('expired support sessions closed', { count });
+      await settleEndedSessions(ctx, null);
       return count;
     },
   };

@@ -24,6 +24,7 @@ import {
   type SessionRow,
   sessionIdentity,
 } from './session-store.js';
+import { settleEndedSessions } from './session-ended.js';
 import { requireUser, viewOf } from './session-view.js';
 import { withEffectiveStatus } from './user-status.js';
 
@@ -213,6 +214,7 @@ async function close(
     return closed;
   });
   if (!row) throw await refuse(ctx, agent, sessionId, action, from);
+  await settleEndedSessions(ctx, sessionId);
   ctx.logger.info(`support session ${to}`, { agentId: agent.agentId });
   return viewOf(ctx, row);
 }
