@@ -65,7 +65,9 @@ describe(`assisted-session lifetime (${BACKEND})`, () => {
     const id = await verifiedTechnicalSession(h, ana, admin);
     const assisted = await redeem(h, ana, id);
     expect(assisted.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(await count(h.server, 'support_assisted_sessions', `id = '${assisted.assistedSessionId}'`)).toBe(1);
+    expect(await count(h.server, 'support_assisted_sessions', `id = '${assisted.assistedSessionId}'`)).toBe(
+      1,
+    );
     const stored = await h.server.database.query<{ refresh_hash: string }>(
       'SELECT refresh_hash FROM support_assisted_sessions',
     );
@@ -97,7 +99,10 @@ describe(`assisted-session lifetime (${BACKEND})`, () => {
   });
 
   const closings: Array<[string, (h: Harness, ana: Agent, id: string) => Promise<void>]> = [
-    ['cancel', async (_h, ana, id) => void (await ana.post(`/sessions/${id}/cancel`, { reason: 'User hung up' }))],
+    [
+      'cancel',
+      async (_h, ana, id) => void (await ana.post(`/sessions/${id}/cancel`, { reason: 'User hung up' })),
+    ],
     ['complete', async (_h, ana, id) => void (await ana.post(`/sessions/${id}/complete`))],
     ['idle expiry (no sweep yet)', async (h) => h.clock.advance(901)],
     [
@@ -144,7 +149,10 @@ describe(`assisted-session lifetime (${BACKEND})`, () => {
         "SELECT outcome, detail FROM support_audit WHERE action = 'assisted.refresh'",
       );
       expect(audits.rows).toEqual([
-        expect.objectContaining({ outcome: 'refused', detail: expect.objectContaining({ error: 'assisted_session_ended' }) }),
+        expect.objectContaining({
+          outcome: 'refused',
+          detail: expect.objectContaining({ error: 'assisted_session_ended' }),
+        }),
       ]);
     });
   }
@@ -156,7 +164,9 @@ describe(`assisted-session lifetime (${BACKEND})`, () => {
     await ana.post(`/sessions/${id}/user-code`);
     for (let i = 0; i < 5; i++) await ana.post(`/sessions/${id}/user-code/verify`, { code: '000000' });
     expect((await ana.get(`/sessions/${id}`)).body.step).toBe('locked');
-    expect((await ana.post(`/sessions/${id}/handoffs`, { destination: 'web' })).body.error.code).toBe('code_locked');
+    expect((await ana.post(`/sessions/${id}/handoffs`, { destination: 'web' })).body.error.code).toBe(
+      'code_locked',
+    );
     expect(await count(h.server, 'support_assisted_sessions')).toBe(0);
     void latestCode;
   });
@@ -167,11 +177,21 @@ describe(`assisted-session lifetime (${BACKEND})`, () => {
     const id = await verifiedTechnicalSession(h, ana, admin);
     const assisted = await redeem(h, ana, id);
     h.clock.advance(200);
-    const first = await form(h, '/assisted/refresh', { grant_type: 'refresh_token', refresh_token: assisted.refreshToken });
+    const first = await form(h, '/assisted/refresh', {
+      grant_type: 'refresh_token',
+      refresh_token: assisted.refreshToken,
+    });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ token_type: 'Bearer', expires_in: 300, sid: assisted.assistedSessionId });
+    expect(first.body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 300,
+      sid: assisted.assistedSessionId,
+    });
     expect(first.body.refresh_token).not.toBe(assisted.refreshToken);
-    expect(await introspect(h, first.body.access_token)).toMatchObject({ active: true, sid: assisted.assistedSessionId });
+    expect(await introspect(h, first.body.access_token)).toMatchObject({
+      active: true,
+      sid: assisted.assistedSessionId,
+    });
     const second = await form(h, '/assisted/refresh', { refresh_token: first.body.refresh_token });
     expect(second.status).toBe(200);
     expect(await introspect(h, second.body.access_token)).toMatchObject({ active: true });
@@ -201,7 +221,7 @@ describe(`assisted-session lifetime (${BACKEND})`, () => {
     expect(audit.rows.map((r) => r.detail.error)).toEqual(['refresh_reuse', 'assisted_session_ended']);
   });
 
-  it("a token of another assisted session, a tampered token and an unknown refresh token get the neutral answers", async () => {
+  it('a token of another assisted session, a tampered token and an unknown refresh token get the neutral answers', async () => {
     const h = await assistedHarness();
     const ana = await h.as(DEMO.agents.ana.id);
     const first = await verifiedTechnicalSession(h, ana, admin);
@@ -249,11 +269,16 @@ describe(`assisted-session lifetime (${BACKEND})`, () => {
     // The refresh token was not spent by any of those.
     expect((await form(h, '/assisted/refresh', { refresh_token: assisted.refreshToken })).status).toBe(200);
     // The second client is a client too.
-    expect((await form(h, '/assisted/introspect', { token: assisted.accessToken }, basic(OTHER))).status).toBe(200);
+    expect(
+      (await form(h, '/assisted/introspect', { token: assisted.accessToken }, basic(OTHER))).status,
+    ).toBe(200);
   });
 
   it('wants a form body, refuses repeated or unknown fields, and is rate-limited per client', async () => {
-    const h = await harness({ destinationClients: [CLIENT, OTHER], limits: { assistedCallsPerClientPerMinute: 60 } });
+    const h = await harness({
+      destinationClients: [CLIENT, OTHER],
+      limits: { assistedCallsPerClientPerMinute: 60 },
+    });
     const json = await h.call('POST', '/assisted/introspect', {
       body: { token: 'x' },
       headers: { Authorization: basic(CLIENT) },

@@ -65,12 +65,15 @@ describe('log, audit and error leakage (b15)', () => {
       refreshTokens.push(redeemed.body.refreshToken);
       await h.call('POST', '/handoffs/redeem', { body: { token } });
       // Introspection, a refresh, then the spent refresh token replayed (reuse ends the session).
-      expect((await form('/assisted/introspect', { token: redeemed.body.accessToken })).body.active).toBe(true);
+      expect((await form('/assisted/introspect', { token: redeemed.body.accessToken })).body.active).toBe(
+        true,
+      );
       const refreshed = await form('/assisted/refresh', { refresh_token: redeemed.body.refreshToken });
       secrets.add(refreshed.body.access_token);
       secrets.add(refreshed.body.refresh_token);
       refreshTokens.push(refreshed.body.refresh_token);
-      if (destination === 'app') await form('/assisted/refresh', { refresh_token: redeemed.body.refreshToken });
+      if (destination === 'app')
+        await form('/assisted/refresh', { refresh_token: redeemed.body.refreshToken });
     }
     await agent.post(`/sessions/${ta}/cancel`, { reason: 'Finished helping' });
     for (const refresh of refreshTokens) await form('/assisted/refresh', { refresh_token: refresh });

@@ -70,10 +70,12 @@ function watchLifetime(session: AssistedSession, show: (text: string) => void) {
   const timer = setInterval(async () => {
     // Refresh a minute before the short access token expires; a refusal means it ended.
     if (expiresAt - Date.now() < 60_000) {
-      const next = await post<{ ended: boolean; accessToken?: string; refreshToken?: string; expiresIn?: number }>(
-        '/demo/assisted/refresh',
-        { refreshToken: refresh },
-      );
+      const next = await post<{
+        ended: boolean;
+        accessToken?: string;
+        refreshToken?: string;
+        expiresIn?: number;
+      }>('/demo/assisted/refresh', { refreshToken: refresh });
       if (!next) return; // unreachable for now: ask again on the next tick
       if (next.ended || !next.accessToken || !next.refreshToken) return end();
       access = next.accessToken;

@@ -34,7 +34,10 @@ export const ActiveIntrospection = z.strictObject({
 });
 
 /** RFC 7662 §2.2: `{ "active": false }` alone for an ended, expired, foreign or unknown token. */
-export const IntrospectResponse = z.union([ActiveIntrospection, z.strictObject({ active: z.literal(false) })]);
+export const IntrospectResponse = z.union([
+  ActiveIntrospection,
+  z.strictObject({ active: z.literal(false) }),
+]);
 export type IntrospectResponse = z.infer<typeof IntrospectResponse>;
 
 /** RFC 6749 §6, form-encoded. */

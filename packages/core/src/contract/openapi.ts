@@ -114,7 +114,9 @@ function documentRoutes(jwks: boolean): Record<string, Record<string, JsonSchema
 }
 
 /** The destination apps' routes: form-encoded (OAuth style), HTTP Basic client credentials. */
-function destinationPaths(components: Record<string, JsonSchema>): Record<string, Record<string, JsonSchema>> {
+function destinationPaths(
+  components: Record<string, JsonSchema>,
+): Record<string, Record<string, JsonSchema>> {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const [operationId, route] of Object.entries(destinationRoutes)) {
     const responses: Record<string, JsonSchema> = {

@@ -269,7 +269,12 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     });
   }
 
-  mountAssistedRoutes(app, methods, { context, logger, clients: options.destinationClients ?? [], bodyLimitBytes: limit });
+  mountAssistedRoutes(app, methods, {
+    context,
+    logger,
+    clients: options.destinationClients ?? [],
+    bodyLimitBytes: limit,
+  });
   app.get('/openapi.json', () => json(200, openApi));
   methods.add('/openapi.json', 'GET');
   if (identity.jwks) {

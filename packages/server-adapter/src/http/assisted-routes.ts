@@ -63,7 +63,8 @@ export function clientAuthenticator(clients: readonly DestinationClient[]) {
 function parseForm(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(text)) {
-    if (Object.hasOwn(out, key)) throw invalid([{ path: `body.${key}`.slice(0, 200), message: 'sent twice' }]);
+    if (Object.hasOwn(out, key))
+      throw invalid([{ path: `body.${key}`.slice(0, 200), message: 'sent twice' }]);
     out[key] = value;
   }
   return out;
@@ -109,8 +110,7 @@ export function mountAssistedRoutes(app: Hono, methods: MethodTable, options: As
           ctx.limits.assistedCallsPerClientPerMinute,
         );
         const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-        if (type !== FORM)
-          throw new SupportError('unsupported_media_type', `Send the body as ${FORM}.`);
+        if (type !== FORM) throw new SupportError('unsupported_media_type', `Send the body as ${FORM}.`);
         const parsed = spec.body.safeParse(parseForm(await readBody(req, options.bodyLimitBytes)));
         if (!parsed.success) {
           throw invalid(
@@ -128,7 +128,10 @@ export function mountAssistedRoutes(app: Hono, methods: MethodTable, options: As
           status = error.status;
           return errorResponse(error);
         }
-        logger.error('unexpected error', { route: name, error: error instanceof Error ? error.name : 'unknown' });
+        logger.error('unexpected error', {
+          route: name,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
         return errorResponse(new SupportError('internal', 'Something went wrong.'));
       } finally {
         logger.info('request', { route: name, method: 'POST', status });

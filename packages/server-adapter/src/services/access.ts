@@ -6,8 +6,8 @@ import {
   selectableEcosystems,
 } from '@waizant/support-core';
 import { audit } from './audit.js';
-import { settleEndedSessions } from './session-ended.js';
 import type { ServiceContext } from './context.js';
+import { settleEndedSessions } from './session-ended.js';
 import {
   type AgentRef,
   aliveSql,

@@ -54,7 +54,11 @@ export async function issueAssistedAccess(
 ): Promise<{ accessToken: string; expiresAt: Date }> {
   const now = ctx.clock.now();
   const idleEnd = addSeconds(new Date(subject.lastActivityAt), ctx.limits.idleTimeoutSeconds);
-  const ends = [addSeconds(now, ctx.limits.assistedTokenTtlSeconds), idleEnd, new Date(subject.absoluteExpiresAt)];
+  const ends = [
+    addSeconds(now, ctx.limits.assistedTokenTtlSeconds),
+    idleEnd,
+    new Date(subject.absoluteExpiresAt),
+  ];
   const expiresAt = new Date(Math.min(...ends.map((d) => d.getTime())));
   const issued = await ctx.identity.issueAssistedToken({
     userId: subject.userId,

@@ -17,8 +17,8 @@ import type { ServiceContext } from './context.js';
 import { createHandoff } from './handoff-replay.js';
 import { getHandoff, redeemHandoff } from './handoffs.js';
 import { lookup } from './lookup.js';
-import { settleEndedSessions } from './session-ended.js';
 import { getProcess, listProcesses } from './processes.js';
+import { settleEndedSessions } from './session-ended.js';
 import * as sessions from './sessions.js';
 
 export type { AgentRef } from './sessions.js';

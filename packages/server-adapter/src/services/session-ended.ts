@@ -1,6 +1,6 @@
-import type { ServiceContext } from './context.js';
 import { openProviderToken } from './assisted-crypto.js';
 import { audit } from './audit.js';
+import type { ServiceContext } from './context.js';
 import { aliveSql, instant } from './session-store.js';
 
 /**

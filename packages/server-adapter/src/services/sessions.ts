@@ -13,6 +13,7 @@ import {
 import { ensureAccess } from './access.js';
 import { audit } from './audit.js';
 import { addSeconds, type ServiceContext, sessionRef } from './context.js';
+import { settleEndedSessions } from './session-ended.js';
 import {
   type AgentRef,
   aliveSql,
@@ -24,7 +25,6 @@ import {
   type SessionRow,
   sessionIdentity,
 } from './session-store.js';
-import { settleEndedSessions } from './session-ended.js';
 import { requireUser, viewOf } from './session-view.js';
 import { withEffectiveStatus } from './user-status.js';
 

@@ -42,16 +42,27 @@ async function fakeCognito(revokeStatuses: number[] = []) {
         return reply(200, { Username: 'user-1', Enabled: true, UserStatus: 'CONFIRMED' });
       if (target === 'AdminInitiateAuth') {
         const username = (body.AuthParameters as Record<string, string>).USERNAME;
-        return reply(200, { ChallengeName: 'CUSTOM_CHALLENGE', Session: 'sess-1', ChallengeParameters: { USERNAME: username } });
+        return reply(200, {
+          ChallengeName: 'CUSTOM_CHALLENGE',
+          Session: 'sess-1',
+          ChallengeParameters: { USERNAME: username },
+        });
       }
       if (target === 'AdminRespondToAuthChallenge') {
         return reply(200, {
-          AuthenticationResult: { AccessToken: `cognito.access.${sent.length}`, ExpiresIn: 3600, RefreshToken: REFRESH, TokenType: 'Bearer' },
+          AuthenticationResult: {
+            AccessToken: `cognito.access.${sent.length}`,
+            ExpiresIn: 3600,
+            RefreshToken: REFRESH,
+            TokenType: 'Bearer',
+          },
         });
       }
       if (target === 'RevokeToken') {
         const status = revokeStatuses.shift() ?? 200;
-        return status === 200 ? reply(200, {}) : reply(status, { __type: 'InternalErrorException', message: 'x' });
+        return status === 200
+          ? reply(200, {})
+          : reply(status, { __type: 'InternalErrorException', message: 'x' });
       }
       return reply(400, { __type: 'InvalidParameterException', message: `unexpected ${target}` });
     });
@@ -115,7 +126,10 @@ async function setup(revokeStatuses: number[] = []) {
   const code = async (to: string) => (await readOutbox(database, to)).at(-1)?.code ?? '';
   async function verifiedSession(): Promise<string> {
     const s = server.services;
-    const { id } = await s.createSession(agent, { flow: 'technical-assistance', userId: DEMO.users.admin.id });
+    const { id } = await s.createSession(agent, {
+      flow: 'technical-assistance',
+      userId: DEMO.users.admin.id,
+    });
     await s.selectEcosystem(agent, id, DEMO.ecosystems.perez.id);
     await s.sendCode(agent, id, 'agent');
     await s.verifyCode(agent, id, 'agent', await code(DEMO.agents.ana.email));
