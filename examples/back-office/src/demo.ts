@@ -149,7 +149,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   });
   const origin = `http://localhost:${(http.address() as AddressInfo).port}`;
 
+  // The stand-in destination pages' back end: it alone holds this client secret; the pages ask
+  // it, and it asks the kit (introspection, refresh), as a destination app's server would.
+  const destinationClient = { id: 'demo-destinations', secret: randomBytes(32).toString('base64url') };
   const support = await createEmbeddedSupportServer({
+    destinationClients: [destinationClient],
     ...(dataDir === null ? {} : { dataDir: join(dataDir, 'pglite') }),
     secrets: { hmacKey: secrets.hmacKey },
     identity: { privateJwk: secrets.privateJwk },
@@ -183,6 +187,22 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     handleDemoRoute(req, res, url).catch(() => json(res, 500, { error: 'demo route failed' }));
   });
 
+  /** A call to the kit with the destination client's credentials (HTTP Basic, form body). */
+  async function asDestination(
+    path: string,
+    fields: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const basic = Buffer.from(`${destinationClient.id}:${destinationClient.secret}`).toString('base64');
+    const response = await support.fetch(
+      new Request(`${origin}${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      }),
+    );
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
   async function handleDemoRoute(req: IncomingMessage, res: ServerResponse, url: URL) {
     const page = PAGES[url.pathname];
     if (req.method === 'GET' && page) return send(res, 200, 'text/html; charset=utf-8', renderPage(page));
@@ -209,6 +229,22 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         'SELECT at, agent_id, session_ref, action, outcome, detail FROM support_audit ORDER BY id DESC LIMIT 200',
       );
       return json(res, 200, rows);
+    }
+    if (req.method === 'POST' && url.pathname === '/demo/assisted/introspect') {
+      const { token } = await readJson(req);
+      const answer = await asDestination('/assisted/introspect', { token: String(token ?? '') });
+      return json(res, 200, { active: answer.status === 200 && answer.body.active === true });
+    }
+    if (req.method === 'POST' && url.pathname === '/demo/assisted/refresh') {
+      const { refreshToken } = await readJson(req);
+      const answer = await asDestination('/assisted/refresh', { refresh_token: String(refreshToken ?? '') });
+      if (answer.status !== 200) return json(res, 200, { ended: true });
+      return json(res, 200, {
+        ended: false,
+        accessToken: answer.body.access_token,
+        refreshToken: answer.body.refresh_token,
+        expiresIn: answer.body.expires_in,
+      });
     }
     if (options.testControls && req.method === 'POST' && url.pathname === '/demo/clock/advance') {
       const seconds = Number((await readJson(req)).seconds ?? 0);

@@ -22,13 +22,14 @@ const DESTINATION_BODY = `
   <section class="card" aria-live="polite">
     <h1 id="title"></h1>
     <p id="status">Redeeming the one-time link…</p>
+    <p id="lifetime" role="status"></p>
     <dl id="assisted" hidden>
       <dt>Account</dt><dd id="user"></dd>
       <dt>Ecosystem</dt><dd id="ecosystem"></dd>
       <dt>Role</dt><dd id="role"></dd>
       <dt>Page</dt><dd id="page"></dd>
       <dt>Assisted by</dt><dd id="agent"></dd>
-      <dt>Session ends</dt><dd id="expires"></dd>
+      <dt>Access token expires</dt><dd id="expires"></dd>
     </dl>
   </section>`;
 

@@ -44,8 +44,17 @@ afterAll(async () => {
   await demo?.close();
 });
 
-async function signedInContext(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+/** Lifetime line of the stand-in destination pages, in the browser's language. */
+const LIFETIME: Record<Lang, { active: string; ended: string }> = {
+  en: { active: 'Assisted session active', ended: 'Assisted session ended' },
+  es: { active: 'Sesión asistida activa', ended: 'Sesión asistida finalizada' },
+};
+
+async function signedInContext(lang: Lang = 'en'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1100, height: 900 },
+    locale: lang === 'es' ? 'es-ES' : 'en-US',
+  });
   const page = await context.newPage();
   page.on('pageerror', (error) => {
     throw error;
@@ -161,8 +170,8 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
     t = await loadMessages(lang);
   });
 
-  it('Technical Assistance: an administrator gets three destinations and Waizant Web shows the assisted session', async () => {
-    const { context, page } = await signedInContext();
+  it('Technical Assistance: an administrator gets three destinations, Waizant Web shows the assisted session, and shows it ended within 5 s after the agent cancels', async () => {
+    const { context, page } = await signedInContext(lang);
     await verifyForAssistance(context, page, t, lang, {
       email: 'maria.admin@example.com',
       ecosystem: 'Familia Pérez',
@@ -182,12 +191,23 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
       .toBe('Signed in as María Admin, assisted by Ana Agent.');
     expect(await destination.locator('#page').textContent()).toBe('web-home');
     expect(destination.url()).not.toContain('token=');
+    await expect.poll(() => destination.locator('#lifetime').textContent()).toBe(LIFETIME[lang].active);
     await shot(destination, lang, '07-destination-web-home');
+    // The agent cancels: the destination's next introspection (every 2 s) says it ended.
+    const el = flowEl(page);
+    await el.getByRole('button', { name: t['common.cancel'] }).first().click();
+    await el.getByLabel(t['cancel.reason']).fill('The user has what they needed');
+    await el.getByRole('button', { name: t['cancel.ok'] }).click();
+    await expect.poll(() => el.locator('h2').first().textContent()).toBe(t['final.cancelled.heading']);
+    await expect
+      .poll(() => destination.locator('#lifetime').textContent(), { timeout: 5_000, interval: 100 })
+      .toBe(LIFETIME[lang].ended);
+    await shot(destination, lang, '07b-destination-ended');
     await context.close();
   });
 
-  it('Technical Assistance: a managed user gets two destinations; the QR opened in a second tab shows as claimed', async () => {
-    const { context, page } = await signedInContext();
+  it('Technical Assistance: a managed user gets two destinations; the QR opened in a second tab shows as claimed and ends when the agent finishes', async () => {
+    const { context, page } = await signedInContext(lang);
     await verifyForAssistance(context, page, t, lang, {
       email: 'pedro.managed@example.com',
       ecosystem: 'Familia Pérez',
@@ -217,6 +237,11 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
     const again = await context.newPage();
     await again.goto(scanned?.data ?? '');
     await expect.poll(() => again.locator('#status').textContent()).toMatch(/cannot be used/);
+    expect(await phone.locator('#lifetime').textContent()).toBe(LIFETIME[lang].active);
+    await flowEl(page).locator('button[data-action="finish"]').click();
+    await expect
+      .poll(() => phone.locator('#lifetime').textContent(), { timeout: 5_000, interval: 100 })
+      .toBe(LIFETIME[lang].ended);
     await context.close();
   });
 

@@ -8,6 +8,9 @@ export * from './contract/errors.js';
 export { buildOpenApiDocument, type ExtraRoute, type OpenApiOptions } from './contract/openapi.js';
 export * from './contract/primitives.js';
 export {
+  type DestinationRouteName,
+  type DestinationRouteSpec,
+  destinationRoutes,
   type RouteName,
   type RouteResponse,
   type RouteSpec,

@@ -4,6 +4,7 @@ import {
   buildOpenApiDocument,
   CancelReason,
   CreateSessionRequest,
+  destinationRoutes,
   Email,
   ERROR_STATUS,
   ErrorCode,
@@ -200,6 +201,19 @@ describe('route table and OpenAPI', () => {
     }
   });
 
+  it('documents the destination routes as form-encoded, behind client credentials, never an agent token', () => {
+    const doc = buildOpenApiDocument() as {
+      paths: Record<string, { post: { requestBody: { content: object }; security: object[] } }>;
+      components: { securitySchemes: Record<string, { scheme: string }> };
+    };
+    for (const route of Object.values(destinationRoutes)) {
+      const op = doc.paths[route.path]?.post;
+      expect(Object.keys(op?.requestBody.content ?? {})).toEqual(['application/x-www-form-urlencoded']);
+      expect(op?.security).toEqual([{ destinationClient: [] }]);
+    }
+    expect(doc.components.securitySchemes.destinationClient?.scheme).toBe('basic');
+  });
+
   it('fills path templates with encoded values', () => {
     expect(
       routePath('/sessions/{sessionId}/handoffs/{handoffId}', { sessionId: 'a', handoffId: 'b/c' }),
@@ -218,7 +232,9 @@ describe('route table and OpenAPI', () => {
       Object.values(methods).map((op) => op.operationId),
     );
     // The route table, plus the document itself (the keys are listed only where a server has them).
-    expect(operations.sort()).toEqual([...Object.keys(routes), 'openApiDocument'].sort());
+    expect(operations.sort()).toEqual(
+      [...Object.keys(routes), ...Object.keys(destinationRoutes), 'openApiDocument'].sort(),
+    );
     expect(doc.paths['/.well-known/jwks.json']).toBeUndefined();
     expect(buildOpenApiDocument({ jwks: true }).paths).toHaveProperty(['/.well-known/jwks.json']);
     const verify = doc.paths['/sessions/{sessionId}/agent-code/verify']?.post as unknown as {

@@ -129,6 +129,27 @@ const ServerOptions = z.object(
         error: `must be an object with any of ${destinationPages.join(', ')}`,
       }),
     ),
+    destinationClients: z.optional(
+      z
+        .array(
+          z.strictObject(
+            {
+              id: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9._~-]{1,64}$/, {
+                error: (i) => `${shown(i.input)} must be 1 to 64 letters, digits or . _ ~ -`,
+              }),
+              secret: z
+                .string({ error: `must be a string of at least ${MIN_SECRET_LENGTH} characters` })
+                .min(MIN_SECRET_LENGTH, { error: `must have at least ${MIN_SECRET_LENGTH} characters` })
+                .max(512, { error: 'must have at most 512 characters' }),
+            },
+            { error: "must be { id, secret } (a destination app's client credentials)" },
+          ),
+          { error: (i) => `must be an array of { id, secret } (got ${typeName(i.input)})` },
+        )
+        .refine((clients) => new Set(clients.map((c) => c.id)).size === clients.length, {
+          error: 'must not repeat a client id',
+        }),
+    ),
     devRoutes: flag,
     migrate: flag,
     sweepIntervalMs: z.optional(
@@ -220,6 +241,7 @@ export interface CheckedConfig {
   readonly limits: SupportLimits;
   readonly origins: readonly string[];
   readonly destinations: Readonly<Record<DestinationPage, string>>;
+  readonly destinationClients: ReadonlyArray<{ readonly id: string; readonly secret: string }>;
 }
 
 /** Validates every option at start-up; throws one `SupportConfigError` listing each bad option. */
@@ -237,5 +259,6 @@ export function checkServerOptions(options: unknown): CheckedConfig {
       ...DEFAULT_DESTINATIONS,
       ...(parsed.destinations as Partial<Record<DestinationPage, string>>),
     },
+    destinationClients: parsed.destinationClients ?? [],
   };
 }

@@ -42,6 +42,11 @@ export interface SupportServerOptions {
   readonly logger?: Logger;
   /** Browser origins allowed to call the API (the host back office). */
   readonly origins?: readonly string[];
+  /**
+   * The destination apps' back ends allowed to call `POST /assisted/introspect` and
+   * `POST /assisted/refresh` with HTTP Basic (`id`, `secret` ≥ 32 characters). None: both refuse.
+   */
+  readonly destinationClients?: ReadonlyArray<{ readonly id: string; readonly secret: string }>;
   /** Base URL per destination page; the handoff token is appended in the fragment. */
   readonly destinations?: Partial<Record<DestinationPage, string>>;
   /**
@@ -74,7 +79,7 @@ export interface SupportServer {
 
 /** Validates the configuration (failing at start-up with a clear message), migrates, and builds the server. */
 export async function createSupportServer(options: SupportServerOptions): Promise<SupportServer> {
-  const { limits, origins, destinations } = checkServerOptions(options);
+  const { limits, origins, destinations, destinationClients } = checkServerOptions(options);
   const { bindings } = options;
   const hmacKey = options.secrets.hmacKey;
   const redeemOrigins = [...new Set(Object.values(destinations).map((url) => new URL(url).origin))];
@@ -103,6 +108,7 @@ export async function createSupportServer(options: SupportServerOptions): Promis
     logger,
     origins,
     redeemOrigins,
+    destinationClients,
     bodyLimitBytes: options.bodyLimitBytes,
     ...(options.basePath ? { basePath: options.basePath } : {}),
     openApi: {

@@ -104,6 +104,25 @@ describe('configuration errors name the option, the value and what is allowed', 
     expect(problems.join('\n')).not.toContain(secret);
   });
 
+  it('destination clients: an id, a secret of 32+ characters never echoed, no id twice', async () => {
+    const short = 'too-short-secret';
+    const problems = await problemsOf({
+      destinationClients: [
+        { id: 'web', secret: short },
+        { id: 'bad id', secret: 'x'.repeat(32) },
+      ],
+    });
+    expect(problems).toEqual([
+      'destinationClients[0].secret must have at least 32 characters',
+      'destinationClients[1].id "bad id" must be 1 to 64 letters, digits or . _ ~ -',
+    ]);
+    expect(problems.join('\n')).not.toContain(short);
+    const twice = { id: 'web', secret: 'y'.repeat(32) };
+    expect(await problemsOf({ destinationClients: [twice, twice] })).toEqual([
+      'destinationClients must not repeat a client id',
+    ]);
+  });
+
   it('valid options start the server', async () => {
     const server = await createSupportServer({
       ...base,

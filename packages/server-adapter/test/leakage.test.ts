@@ -22,9 +22,19 @@ const ana = DEMO.agents.ana;
 
 describe('log, audit and error leakage (b15)', () => {
   it('after full flows and failures, no code, token or session id appears in logs, audit rows or error bodies', async () => {
-    const h = await harness();
+    const client = { id: 'web-backend', secret: 'web-backend-secret-0123456789-abcdefghij' };
+    const h = await harness({ destinationClients: [client] });
     const agent = await h.as(ana.id);
-    const secrets = new Set<string>([agent.token]);
+    const secrets = new Set<string>([agent.token, client.secret]);
+    const refreshTokens: string[] = [];
+    const form = (path: string, fields: Record<string, string>) =>
+      h.call('POST', path, {
+        rawBody: new URLSearchParams(fields).toString(),
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+        },
+      });
 
     // Technical assistance, with a wrong code, a resend, a replay and a handoff redeemed twice.
     const ta = (await agent.post('/sessions', { flow: 'technical-assistance', userId: DEMO.users.admin.id }))
@@ -51,9 +61,22 @@ describe('log, audit and error leakage (b15)', () => {
       secrets.add(token);
       const redeemed = await h.call('POST', '/handoffs/redeem', { body: { token } });
       secrets.add(redeemed.body.accessToken);
+      secrets.add(redeemed.body.refreshToken);
+      refreshTokens.push(redeemed.body.refreshToken);
       await h.call('POST', '/handoffs/redeem', { body: { token } });
+      // Introspection, a refresh, then the spent refresh token replayed (reuse ends the session).
+      expect((await form('/assisted/introspect', { token: redeemed.body.accessToken })).body.active).toBe(
+        true,
+      );
+      const refreshed = await form('/assisted/refresh', { refresh_token: redeemed.body.refreshToken });
+      secrets.add(refreshed.body.access_token);
+      secrets.add(refreshed.body.refresh_token);
+      refreshTokens.push(refreshed.body.refresh_token);
+      if (destination === 'app')
+        await form('/assisted/refresh', { refresh_token: redeemed.body.refreshToken });
     }
     await agent.post(`/sessions/${ta}/cancel`, { reason: 'Finished helping' });
+    for (const refresh of refreshTokens) await form('/assisted/refresh', { refresh_token: refresh });
     await agent.post(`/sessions/${ta}/user-code`);
 
     // Ecosystem admin, to the process detail, then expired.
@@ -94,6 +117,16 @@ describe('log, audit and error leakage (b15)', () => {
       }
     }
     expect(hits).toEqual([]);
+    // Refresh tokens are stored only as HMACs.
+    for (const table of ['support_assisted_sessions', 'support_assisted_spent_refresh']) {
+      const dump = JSON.stringify((await h.server.database.query(`SELECT * FROM ${table}`)).rows);
+      expect(dump.length).toBeGreaterThan(10);
+      for (const refresh of refreshTokens) expect(dump).not.toContain(refresh);
+    }
+    const refused = await h.server.database.query<{ detail: { error?: string } }>(
+      "SELECT detail FROM support_audit WHERE action = 'assisted.refresh' AND outcome = 'refused'",
+    );
+    expect(refused.rows.map((r) => r.detail.error)).toContain('refresh_reuse');
     // Codes are stored only as HMACs: no table holds a code in clear (besides the outbox itself).
     for (const table of ['support_codes', 'support_sessions', 'support_handoffs', 'support_idempotency']) {
       const dump = JSON.stringify((await h.server.database.query(`SELECT * FROM ${table}`)).rows);

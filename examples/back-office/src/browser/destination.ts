@@ -1,7 +1,10 @@
 /**
  * Stand-in for a Waizant destination (Web home, My Ecosystem, Store, the app's QR landing):
  * it redeems the one-time token from the URL fragment and shows whose account it is and
- * which agent is assisting.
+ * which agent is assisting. Then, like a destination app honouring the assisted-session
+ * lifetime, it asks its back end every 2 s whether the session is still active (introspection)
+ * and refreshes the short access token before it expires; once the support session ends it
+ * says so. Tokens stay in memory only.
  */
 import type { AssistedSession } from '@waizant/support-core';
 
@@ -41,6 +44,53 @@ async function main() {
   text('agent', `${session.assistedBy.name} <${session.assistedBy.email}>`);
   text('expires', new Date(session.expiresAt).toLocaleString());
   document.getElementById('assisted')?.removeAttribute('hidden');
+  watchLifetime(session, (value) => text('lifetime', value));
+}
+
+const LIFETIME = {
+  en: { active: 'Assisted session active', ended: 'Assisted session ended' },
+  es: { active: 'Sesión asistida activa', ended: 'Sesión asistida finalizada' },
+};
+
+async function post<T>(path: string, body: unknown): Promise<T | null> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  }).catch(() => null);
+  return response?.ok ? ((await response.json()) as T) : null;
+}
+
+function watchLifetime(session: AssistedSession, show: (text: string) => void) {
+  const words = navigator.language.toLowerCase().startsWith('es') ? LIFETIME.es : LIFETIME.en;
+  let access = session.accessToken;
+  let refresh = session.refreshToken;
+  let expiresAt = new Date(session.expiresAt).getTime();
+  show(words.active);
+  const timer = setInterval(async () => {
+    // Refresh a minute before the short access token expires; a refusal means it ended.
+    if (expiresAt - Date.now() < 60_000) {
+      const next = await post<{
+        ended: boolean;
+        accessToken?: string;
+        refreshToken?: string;
+        expiresIn?: number;
+      }>('/demo/assisted/refresh', { refreshToken: refresh });
+      if (!next) return; // unreachable for now: ask again on the next tick
+      if (next.ended || !next.accessToken || !next.refreshToken) return end();
+      access = next.accessToken;
+      refresh = next.refreshToken;
+      expiresAt = Date.now() + (next.expiresIn ?? 0) * 1000;
+      const expires = document.getElementById('expires');
+      if (expires) expires.textContent = new Date(expiresAt).toLocaleString();
+    }
+    const state = await post<{ active: boolean }>('/demo/assisted/introspect', { token: access });
+    if (state && !state.active) end();
+  }, 2000);
+  function end() {
+    clearInterval(timer);
+    show(words.ended);
+  }
 }
 
 void main();

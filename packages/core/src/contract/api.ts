@@ -201,6 +201,9 @@ export const RedeemHandoffRequest = doc(z.strictObject({ token: HandoffToken }),
 });
 export type RedeemHandoffRequest = z.infer<typeof RedeemHandoffRequest>;
 
+/** 256-bit opaque refresh token, base64url. */
+export const RefreshToken = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'expected a refresh token'));
+
 export const AssistedSession = doc(
   z.object({
     accessToken: z.string().check(z.minLength(1), z.maxLength(8192)),
@@ -212,6 +215,10 @@ export const AssistedSession = doc(
     destination: Destination,
     page: DestinationPage,
     assistedBy: z.object({ id: Id, name: text(200), email: Email }),
+    /** The assisted session's id: the access token's `sid` claim. */
+    assistedSessionId: Id,
+    /** Opaque, single use: `POST /assisted/refresh` trades it for a new access token while support lasts. */
+    refreshToken: RefreshToken,
   }),
   { id: 'AssistedSession' },
 );
@@ -273,3 +280,4 @@ export type ProcessPage = z.infer<typeof ProcessPage>;
 export const SessionParams = z.strictObject({ sessionId: Id });
 export const HandoffParams = z.strictObject({ sessionId: Id, handoffId: Id });
 export const ProcessParams = z.strictObject({ sessionId: Id, processId: Id });
+export * from './assisted-api.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ApiErrorBody, ERROR_STATUS, type ErrorCode } from './errors.js';
-import { type RouteName, type RouteSpec, routeBody, routes } from './routes.js';
+import { destinationRoutes, type RouteName, type RouteSpec, routeBody, routes } from './routes.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -113,6 +113,37 @@ function documentRoutes(jwks: boolean): Record<string, Record<string, JsonSchema
   };
 }
 
+/** The destination apps' routes: form-encoded (OAuth style), HTTP Basic client credentials. */
+function destinationPaths(
+  components: Record<string, JsonSchema>,
+): Record<string, Record<string, JsonSchema>> {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const [operationId, route] of Object.entries(destinationRoutes)) {
+    const responses: Record<string, JsonSchema> = {
+      200: {
+        description: 'OK',
+        content: { 'application/json': { schema: jsonSchema(route.response, 'output', components) } },
+      },
+    };
+    for (const status of [400, 401, 413, 415, 429, 500, 503]) responses[status] = errorResponse;
+    paths[route.path] = {
+      post: {
+        operationId,
+        summary: route.summary,
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': { schema: jsonSchema(route.body, 'input', components) },
+          },
+        },
+        responses,
+        security: [{ destinationClient: [] }],
+      },
+    };
+  }
+  return paths;
+}
+
 /** OpenAPI 3.1 document generated from the same zod schemas the server validates with. */
 export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
@@ -167,12 +198,20 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     paths: {
       ...paths,
+      ...destinationPaths(components),
       ...documentRoutes(options.jwks ?? false),
       ...extraPaths(options.extraRoutes ?? [], components),
     },
     components: {
       schemas: { ...components, ApiError: jsonSchema(ApiErrorBody, 'output', components) },
-      securitySchemes: { agentToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        agentToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        destinationClient: {
+          type: 'http',
+          scheme: 'basic',
+          description: "A destination app's client id and secret (server option `destinationClients`)",
+        },
+      },
     },
   };
 }

@@ -1,5 +1,7 @@
 import type * as z from 'zod/mini';
 import {
+  AssistedRefreshRequest,
+  AssistedRefreshResponse,
   AssistedSession,
   CancelRequest,
   CreateHandoffRequest,
@@ -8,6 +10,8 @@ import {
   Handoff,
   HandoffParams,
   HandoffStatus,
+  IntrospectRequest,
+  IntrospectResponse,
   LookupRequest,
   LookupResponse,
   ProcessDetail,
@@ -222,3 +226,37 @@ export function routeBody(
   const verifies = name === 'verifyAgentCode' || name === 'verifyUserCode';
   return verifies && codeDigits !== DEFAULT_CODE_DIGITS ? verifyCodeRequest(codeDigits) : spec.body;
 }
+
+/** A route destination apps call with their client credentials (HTTP Basic), form-encoded. */
+export interface DestinationRouteSpec {
+  readonly method: 'POST';
+  readonly path: string;
+  readonly summary: string;
+  readonly body: z.ZodMiniType;
+  readonly response: z.ZodMiniType;
+  readonly status: 200;
+}
+
+/** The assisted-session routes for destination apps: never reachable with an agent's token. */
+export const destinationRoutes = {
+  introspectAssisted: {
+    method: 'POST',
+    path: '/assisted/introspect',
+    summary:
+      'RFC 7662 introspection of an assisted-session access token: active only while its support session is live',
+    body: IntrospectRequest,
+    response: IntrospectResponse,
+    status: 200,
+  },
+  refreshAssisted: {
+    method: 'POST',
+    path: '/assisted/refresh',
+    summary:
+      'Trade a refresh token (single use) for a new short-lived access token while the support session is live',
+    body: AssistedRefreshRequest,
+    response: AssistedRefreshResponse,
+    status: 200,
+  },
+} as const satisfies Record<string, DestinationRouteSpec>;
+
+export type DestinationRouteName = keyof typeof destinationRoutes;

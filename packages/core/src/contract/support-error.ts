@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'session_expired',
   'session_closed',
   'user_ineligible',
+  'assisted_session_ended',
   'rate_limited',
   'upstream_unavailable',
   'internal',
@@ -53,6 +54,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   session_closed: 410,
   // The session was closed because the user (or their membership) stopped being assistable.
   user_ineligible: 410,
+  // OAuth's invalid_grant: one neutral answer for an ended, unknown or replayed refresh token.
+  assisted_session_ended: 400,
   rate_limited: 429,
   upstream_unavailable: 503,
   internal: 500,

@@ -32,6 +32,10 @@ export const SupportLimits = z
     codeSendsPerUserPerHour: bounded(2, 200, 20),
     /** Codes of both kinds one agent sends to anyone: bounds what one stolen agent token can send. */
     codeSendsPerAgentPerHour: bounded(1, 10_000, 60),
+    /** Lifetime of an assisted-session access token; refreshed while the support session lives. */
+    assistedTokenTtlSeconds: bounded(30, 300, 300),
+    /** Introspection and refresh calls one destination client makes (each open page polls). */
+    assistedCallsPerClientPerMinute: bounded(60, 1_000_000, 6000),
   })
   .check(
     z.superRefine((limits, ctx) => {

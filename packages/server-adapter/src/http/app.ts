@@ -14,6 +14,7 @@ import type { Identity, Logger } from '../ports/index.js';
 import type { ServiceContext } from '../services/context.js';
 import type { AgentRef, SupportServerServices } from '../services/index.js';
 import { MethodTable } from './allow.js';
+import { type DestinationClient, mountAssistedRoutes } from './assisted-routes.js';
 import { agentAuth } from './middleware/agent-auth.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { cors, preflight } from './middleware/cors.js';
@@ -37,6 +38,8 @@ export interface HttpOptions {
   /** Origins of the destination apps, allowed to call `POST /handoffs/redeem`. */
   readonly redeemOrigins: readonly string[];
   readonly bodyLimitBytes?: number;
+  /** Destination apps' client credentials for the assisted-session routes. */
+  readonly destinationClients?: readonly DestinationClient[];
   /** Extra routes for development (e.g. the outbox); never enable in production. */
   readonly devRoutes?: ReadonlyArray<{ path: string; handler: (url: URL) => Promise<unknown> }>;
   readonly openApi?: OpenApiOptions;
@@ -132,6 +135,12 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     });
   }
 
+  mountAssistedRoutes(app, methods, {
+    context,
+    logger,
+    clients: options.destinationClients ?? [],
+    bodyLimitBytes: limit,
+  });
   app.get('/openapi.json', () => json(200, openApi));
   methods.add('/openapi.json', 'GET');
   if (identity.jwks) {

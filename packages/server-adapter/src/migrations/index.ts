@@ -132,6 +132,37 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
     // The development outbox hands out a message's code as a field, so nobody parses the text.
     statements: [`ALTER TABLE support_outbox ADD COLUMN code text`],
   },
+  {
+    version: 5,
+    name: 'assisted sessions',
+    statements: [
+      // One row per redeemed handoff. It is live only while its support session is (the same
+      // predicate every command uses), so closing the support session ends it with no write here.
+      `CREATE TABLE support_assisted_sessions (
+        id uuid PRIMARY KEY,
+        session_id uuid NOT NULL REFERENCES support_sessions (id),
+        handoff_id uuid NOT NULL UNIQUE REFERENCES support_handoffs (id),
+        destination text NOT NULL CHECK (destination IN ('store', 'web', 'app')),
+        created_at timestamptz NOT NULL,
+        refresh_hash text NOT NULL UNIQUE,
+        refresh_expires_at timestamptz NOT NULL,
+        ended_at timestamptz,
+        ended_reason text,
+        provider_refresh_ciphertext text,
+        provider_revoked_at timestamptz
+      )`,
+      `CREATE INDEX support_assisted_sessions_session ON support_assisted_sessions (session_id)`,
+      // The settler's claim looks only at rows still holding a provider token to revoke.
+      `CREATE INDEX support_assisted_sessions_unrevoked ON support_assisted_sessions (session_id)
+        WHERE provider_refresh_ciphertext IS NOT NULL AND provider_revoked_at IS NULL`,
+      // Spent refresh tokens: presenting one again is reuse, which ends its assisted session.
+      `CREATE TABLE support_assisted_spent_refresh (
+        refresh_hash text PRIMARY KEY,
+        assisted_session_id uuid NOT NULL REFERENCES support_assisted_sessions (id),
+        spent_at timestamptz NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /**

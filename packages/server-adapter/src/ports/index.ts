@@ -62,6 +62,19 @@ export interface AssistedTokenRequest {
   /** HMAC reference of the support session (never the raw id). */
   readonly sessionRef: string;
   readonly expiresAt: Date;
+  /** The assisted session the token belongs to (claim `sid`), when the identity can carry it. */
+  readonly assistedSessionId?: string;
+}
+
+/** The claims of a verified assisted-session access token, as introspection reports them. */
+export interface AssistedTokenClaims {
+  readonly sub: string;
+  readonly agentId: string;
+  readonly sid: string;
+  readonly supportRef: string;
+  readonly exp: number;
+  readonly iat: number;
+  readonly audience: string;
 }
 
 /** An end user's account in the identity provider, as the lookup service needs it. */
@@ -76,7 +89,17 @@ export interface AccountStatus {
 export interface Identity {
   /** Resolves the calling agent or throws `SupportError('unauthorized')`. */
   verifyAgentToken(token: string): Promise<AgentIdentity>;
-  issueAssistedToken(request: AssistedTokenRequest): Promise<{ accessToken: string; expiresAt: Date }>;
+  /** `refreshToken`: the provider's own (Cognito), kept encrypted only to revoke it. */
+  issueAssistedToken(
+    request: AssistedTokenRequest,
+  ): Promise<{ accessToken: string; expiresAt: Date; refreshToken?: string }>;
+  /**
+   * Checks an assisted-session access token's signature, audience and expiry; `null` when it is
+   * not one. Introspection then asks the database whether its session is still live.
+   */
+  verifyAssistedToken?(token: string): Promise<AssistedTokenClaims | null>;
+  /** Ends the provider's tokens of an assisted session (Cognito RevokeToken). */
+  revokeAssistedToken?(refreshToken: string): Promise<void>;
   /** Public keys for the tokens this identity issues, when it issues them itself. */
   jwks?(): Promise<{ keys: object[] }>;
   /**

@@ -8,6 +8,7 @@ import {
 import { audit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { ineligibleError, refuse } from './refusals.js';
+import { settleEndedSessions } from './session-ended.js';
 import {
   type AgentRef,
   instant,
@@ -70,7 +71,7 @@ export async function closeIneligible(
 ): Promise<boolean> {
   const at = instant(ctx);
   const live = liveSession(at);
-  return ctx.db.transaction(async (tx) => {
+  const closed = await ctx.db.transaction(async (tx) => {
     const { rows } = await tx.query<SessionRow>(
       ...bind(
         `UPDATE support_sessions SET step = 'ineligible', ineligible_reason = :reason, closed_at = :now
@@ -99,6 +100,8 @@ export async function closeIneligible(
     });
     return true;
   });
+  if (closed) await settleEndedSessions(ctx, sessionId);
+  return closed;
 }
 
 /**

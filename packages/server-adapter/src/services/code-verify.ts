@@ -12,6 +12,7 @@ import { ensureAccess } from './access.js';
 import { audit } from './audit.js';
 import { codeHash, hashesEqual, type ServiceContext } from './context.js';
 import { refuse, refuseVerify } from './refusals.js';
+import { settleEndedSessions } from './session-ended.js';
 import {
   type AgentRef,
   type Instant,
@@ -186,6 +187,7 @@ export async function verifyCode(
       });
     case 'locked':
       ctx.logger.warn('support session locked after wrong codes', { agentId: agent.agentId });
+      await settleEndedSessions(ctx, sessionId);
       throw new SupportError('code_locked', 'Too many wrong codes; the support session is locked.');
     default:
       throw await refuseVerify(ctx, agent, sessionId, purpose, action);

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { DestinationPage, SupportLimits } from '@waizant/support-core';
 import type { Clock, CoreDirectory, Identity, Logger, Notifier, SqlDatabase } from '../ports/index.js';
 
@@ -9,6 +9,10 @@ export interface Keys {
   readonly ref: Buffer;
   /** Derives the handoff token of a command retried with the same Idempotency-Key. */
   readonly handoffSeed: Buffer;
+  /** HMAC key of assisted-session refresh tokens. */
+  readonly assistedRefresh: Buffer;
+  /** AES-256-GCM key of identity-provider tokens kept at rest (HKDF-SHA-256). */
+  readonly providerToken: Buffer;
 }
 
 export function deriveKeys(secret: string): Keys {
@@ -18,6 +22,10 @@ export function deriveKeys(secret: string): Keys {
     token: sub('handoff-token'),
     ref: sub('session-ref'),
     handoffSeed: sub('handoff-idempotent-token'),
+    assistedRefresh: sub('assisted-refresh-token'),
+    providerToken: Buffer.from(
+      hkdfSync('sha256', secret, 'waizant-support', 'waizant-support:provider-token-encryption', 32),
+    ),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   SupportError,
 } from '@waizant/support-core';
 import { closeIneligible, ensureAccess, sessionIneligibility } from './access.js';
+import { assistedSessionInsertSql, drawRefreshToken, issueAssistedAccess } from './assisted-tokens.js';
 import { audit } from './audit.js';
 import {
   addSeconds,
@@ -31,7 +32,6 @@ import {
   type SessionSubject,
   sessionIdentity,
 } from './session-store.js';
-import { sessionDeadline } from './session-view.js';
 import { bind } from './sql.js';
 
 interface HandoffRow {
@@ -198,14 +198,25 @@ interface ClaimRow extends HandoffRow {
 export async function redeemHandoff(ctx: ServiceContext, token: string): Promise<AssistedSession> {
   await recheckBeforeRedeem(ctx, token);
   const live = liveSession(instant(ctx), 's');
-  const { rows } = await ctx.db.query<ClaimRow>(
+  const refresh = drawRefreshToken(ctx.keys);
+  // The assisted session is created in the statement that claims the handoff.
+  const { rows } = await ctx.db.query<ClaimRow & { assisted_session_id: string }>(
     ...bind(
-      `UPDATE support_handoffs h SET claimed_at = :now
-       FROM support_sessions s
-       WHERE h.token_hash = :token_hash AND h.claimed_at IS NULL AND h.revoked_at IS NULL
-         AND h.expires_at > :now AND s.id = h.session_id AND s.step = 'verified' AND ${live.sql}
-       RETURNING h.*, s.session_ref, s.last_activity_at, s.absolute_expires_at`,
-      { token_hash: tokenHash(ctx.keys, token), ...live.params },
+      `WITH claim AS (
+         UPDATE support_handoffs h SET claimed_at = :now
+         FROM support_sessions s
+         WHERE h.token_hash = :token_hash AND h.claimed_at IS NULL AND h.revoked_at IS NULL
+           AND h.expires_at > :now AND s.id = h.session_id AND s.step = 'verified' AND ${live.sql}
+         RETURNING h.*, s.session_ref, s.last_activity_at, s.absolute_expires_at
+       ),
+       assisted AS (${assistedSessionInsertSql(':assisted_id', ':refresh_hash', ':now')})
+       SELECT claim.*, assisted.id AS assisted_session_id FROM claim, assisted`,
+      {
+        token_hash: tokenHash(ctx.keys, token),
+        assisted_id: randomUUID(),
+        refresh_hash: refresh.hash,
+        ...live.params,
+      },
     ),
   );
   const claim = rows[0];
@@ -217,16 +228,16 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
   const ecosystem = user?.ecosystems.find((e) => e.id === claim.ecosystem_id);
   if (!user || !agentRecord || !ecosystem)
     throw new SupportError('handoff_invalid', 'This link is not valid.');
-  // The assisted session ends no later than the support session would (idle or absolute).
-  const expiresAt = sessionDeadline(claim, ctx.limits);
-  const issued = await ctx.identity.issueAssistedToken({
+  const issued = await issueAssistedAccess(ctx, ctx.db, {
+    assistedSessionId: claim.assisted_session_id,
     userId: user.id,
     agentId: agentRecord.id,
     ecosystemId: ecosystem.id,
     role: claim.role,
     destination: claim.destination,
     sessionRef: claim.session_ref,
-    expiresAt,
+    lastActivityAt: claim.last_activity_at,
+    absoluteExpiresAt: claim.absolute_expires_at,
   });
   await audit(ctx, ctx.db, {
     agentId: claim.agent_id,
@@ -258,6 +269,8 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
     destination: claim.destination,
     page: claim.page,
     assistedBy: { id: agentRecord.id, name: agentRecord.name, email: agentRecord.email },
+    assistedSessionId: claim.assisted_session_id,
+    refreshToken: refresh.token,
   };
 }
 

@@ -19,6 +19,7 @@ import { createHandoff } from './handoff-replay.js';
 import { getHandoff, redeemHandoff } from './handoffs.js';
 import { lookup } from './lookup.js';
 import { getProcess, listProcesses } from './processes.js';
+import { settleEndedSessions } from './session-ended.js';
 import { type AgentRef, expireSessions, instant } from './session-store.js';
 import * as sessions from './sessions.js';
 
@@ -74,6 +75,7 @@ export function createServices(ctx: ServiceContext): SupportServerServices {
     sweepExpiredSessions: async () => {
       const count = await expireSessions(ctx, ctx.db, instant(ctx), null);
       if (count > 0) ctx.logger.info('expired support sessions closed', { count });
+      await settleEndedSessions(ctx, null);
       return count;
     },
   };

@@ -15,6 +15,7 @@ import { ensureAccess } from './access.js';
 import { audit } from './audit.js';
 import { addSeconds, type ServiceContext, sessionRef } from './context.js';
 import { refuse } from './refusals.js';
+import { settleEndedSessions } from './session-ended.js';
 import {
   type AgentRef,
   expireSessions,
@@ -222,6 +223,7 @@ async function close(
     return closed;
   });
   if (!row) throw await refuse(ctx, agent, sessionId, action, from);
+  await settleEndedSessions(ctx, sessionId);
   ctx.logger.info(`support session ${to}`, { agentId: agent.agentId });
   return viewOf(ctx, row);
 }

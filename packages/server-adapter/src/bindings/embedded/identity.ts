@@ -14,6 +14,7 @@ import {
 import type {
   AccountStatus,
   AgentIdentity,
+  AssistedTokenClaims,
   AssistedTokenRequest,
   Clock,
   CoreDirectory,
@@ -183,6 +184,7 @@ export async function createLocalIdentity(options: LocalIdentityOptions): Promis
         role: request.role,
         destination: request.destination,
         support_ref: request.sessionRef,
+        ...(request.assistedSessionId ? { sid: request.assistedSessionId } : {}),
         amr: ['assisted'],
       })
         .setProtectedHeader({ alg: ALG, kid, typ: 'at+jwt' })
@@ -194,6 +196,36 @@ export async function createLocalIdentity(options: LocalIdentityOptions): Promis
         .setJti(randomUUID())
         .sign(privateKey);
       return { accessToken: token, expiresAt: new Date(seconds(request.expiresAt) * 1000) };
+    },
+    async verifyAssistedToken(token): Promise<AssistedTokenClaims | null> {
+      if (typeof token !== 'string' || token.length === 0 || token.length > 8192) return null;
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(token, keySet, {
+          issuer,
+          audience: assistedAudience,
+          algorithms: [ALG],
+          typ: 'at+jwt',
+          currentDate: options.clock.now(),
+          clockTolerance: 0,
+          requiredClaims: ['sub', 'exp', 'iat', 'sid', 'support_ref'],
+        }));
+      } catch {
+        return null;
+      }
+      const act = payload.act as { sub?: unknown } | undefined;
+      const { sub, sid, support_ref: supportRef, exp, iat } = payload;
+      if (
+        payload.token_use !== 'access' ||
+        typeof sub !== 'string' ||
+        typeof sid !== 'string' ||
+        typeof supportRef !== 'string' ||
+        typeof act?.sub !== 'string' ||
+        typeof exp !== 'number' ||
+        typeof iat !== 'number'
+      )
+        return null;
+      return { sub, agentId: act.sub, sid, supportRef, exp, iat, audience: assistedAudience };
     },
     async jwks() {
       return { keys: [jwk] };
