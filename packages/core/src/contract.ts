@@ -7,6 +7,7 @@ export * from './contract/api.js';
 export * from './contract/errors.js';
 export { buildOpenApiDocument, type ExtraRoute, type OpenApiOptions } from './contract/openapi.js';
 export * from './contract/primitives.js';
+export * from './contract/user-control.js';
 export {
   type RouteName,
   type RouteResponse,

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'session_expired',
   'session_closed',
   'user_ineligible',
+  'session_ended_by_user',
   'rate_limited',
   'upstream_unavailable',
   'internal',
@@ -53,6 +54,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   session_closed: 410,
   // The session was closed because the user (or their membership) stopped being assistable.
   user_ineligible: 410,
+  // The user ended the support session from the link of their e-mail.
+  session_ended_by_user: 410,
   rate_limited: 429,
   upstream_unavailable: 503,
   internal: 500,
@@ -64,6 +67,7 @@ export const TERMINAL_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'session_closed',
   'code_locked',
   'user_ineligible',
+  'session_ended_by_user',
 ]);
 
 /** The typed error both the client and the server throw; it serialises to `ApiErrorBody`. */

@@ -18,6 +18,7 @@ import type { AgentRef, SupportServerServices } from '../services/index.js';
 import { MethodTable } from './allow.js';
 import { invalid, readBody } from './body.js';
 import { errorResponse, json, methodNotAllowed, toResponse } from './respond.js';
+import { mountUserPages } from './user-pages.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -36,6 +37,8 @@ export interface HttpOptions {
   readonly openApi?: OpenApiOptions;
   /** Prefix of every route (e.g. `/api/support`); `/` when absent. */
   readonly basePath?: string;
+  /** The client's address (e.g. from the host's proxy header), for the end page's per-address limit. */
+  readonly clientAddress?: (req: Request) => string | null;
 }
 
 type Part<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodMiniType }
@@ -118,7 +121,12 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
   const allowed = new Set(options.origins);
   const redeemAllowed = new Set([...options.origins, ...options.redeemOrigins]);
   const digits = context.limits.codeDigits;
-  const openApi = buildOpenApiDocument({ ...options.openApi, codeDigits: digits, jwks: !!identity.jwks });
+  const openApi = buildOpenApiDocument({
+    ...options.openApi,
+    codeDigits: digits,
+    jwks: !!identity.jwks,
+    endPage: true,
+  });
   const app = new Hono().basePath(options.basePath ?? '/');
   const methods = new MethodTable((options.basePath ?? '').replace(/\/$/, ''));
 
@@ -266,6 +274,7 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     });
   }
 
+  mountUserPages(app, methods, { context, logger, clientAddress: options.clientAddress });
   app.get('/openapi.json', () => json(200, openApi));
   methods.add('/openapi.json', 'GET');
   if (identity.jwks) {

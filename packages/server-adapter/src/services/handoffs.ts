@@ -30,6 +30,7 @@ import {
   type SessionSubject,
   sessionIdentity,
 } from './session-store.js';
+import { sendStartedNotice } from './user-notices.js';
 
 interface HandoffRow {
   id: string;
@@ -227,21 +228,15 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
     outcome: 'ok',
     detail: { destination: claim.destination },
   });
-  await ctx.notifier
-    .send({
-      issueId: `assisted:${claim.id}`,
-      kind: 'assisted_session_started',
-      to: user.email,
-      subject: 'Waizant support opened an assisted session in your account',
-      text: [
-        `Hello ${user.name},`,
-        '',
-        `${agentRecord.name}, from Waizant support, opened an assisted session in your account`,
-        `(ecosystem ${ecosystem.name}, ${claim.page}). It ends when the support session ends.`,
-        'If you did not ask Waizant support for help, contact us.',
-      ].join('\n'),
-    })
-    .catch(() => ctx.logger.warn('assisted-session notice not sent', { agentId: claim.agent_id }));
+  await sendStartedNotice(ctx, {
+    handoffId: claim.id,
+    sessionId: claim.session_id,
+    page: claim.page,
+    absoluteExpiresAt: absolute,
+    user,
+    agent: agentRecord,
+    ecosystemName: ecosystem.name,
+  });
   ctx.logger.info('handoff redeemed', { agentId: claim.agent_id, destination: claim.destination });
   return {
     accessToken: issued.accessToken,

@@ -17,6 +17,7 @@ import type { ServiceContext } from './context.js';
 import { createHandoff } from './handoff-replay.js';
 import { getHandoff, redeemHandoff } from './handoffs.js';
 import { lookup } from './lookup.js';
+import { settleEndedSessions } from './session-ended.js';
 import { getProcess, listProcesses } from './processes.js';
 import * as sessions from './sessions.js';
 
@@ -58,24 +59,38 @@ export interface SupportServerServices {
 }
 
 export function createServices(ctx: ServiceContext): SupportServerServices {
+  /**
+   * Runs what follows a close (the receipt) after any command that may have closed the session,
+   * whether it answered or refused (a lockout, an ineligible user, an expiry close it too).
+   */
+  const settled = async <T>(sessionId: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } finally {
+      await settleEndedSessions(ctx, sessionId).catch(() => ctx.logger.error('settling a closed session failed'));
+    }
+  };
   return {
     lookup: (agent, request) => lookup(ctx, agent, request),
     createSession: (agent, request) => sessions.createSession(ctx, agent, request),
-    getSession: (agent, id) => sessions.getSession(ctx, agent, id),
-    selectEcosystem: (agent, id, ecosystemId) => sessions.selectEcosystem(ctx, agent, id, ecosystemId),
-    sendCode: (agent, id, purpose) => sendCode(ctx, agent, id, purpose),
-    verifyCode: (agent, id, purpose, code) => verifyCode(ctx, agent, id, purpose, code),
-    createHandoff: (agent, id, destination, key) => createHandoff(ctx, agent, id, destination, key ?? null),
+    getSession: (agent, id) => settled(id, () => sessions.getSession(ctx, agent, id)),
+    selectEcosystem: (agent, id, ecosystemId) =>
+      settled(id, () => sessions.selectEcosystem(ctx, agent, id, ecosystemId)),
+    sendCode: (agent, id, purpose) => settled(id, () => sendCode(ctx, agent, id, purpose)),
+    verifyCode: (agent, id, purpose, code) => settled(id, () => verifyCode(ctx, agent, id, purpose, code)),
+    createHandoff: (agent, id, destination, key) =>
+      settled(id, () => createHandoff(ctx, agent, id, destination, key ?? null)),
     getHandoff: (agent, id, handoffId) => getHandoff(ctx, agent, id, handoffId),
     redeemHandoff: (token) => redeemHandoff(ctx, token),
-    touch: (agent, id) => sessions.touch(ctx, agent, id),
-    cancel: (agent, id, reason) => sessions.cancel(ctx, agent, id, reason),
-    complete: (agent, id) => sessions.complete(ctx, agent, id),
+    touch: (agent, id) => settled(id, () => sessions.touch(ctx, agent, id)),
+    cancel: (agent, id, reason) => settled(id, () => sessions.cancel(ctx, agent, id, reason)),
+    complete: (agent, id) => settled(id, () => sessions.complete(ctx, agent, id)),
     listProcesses: (agent, id, query) => listProcesses(ctx, agent, id, query),
     getProcess: (agent, id, processId) => getProcess(ctx, agent, id, processId),
     sweepExpiredSessions: async () => {
       const count = await sessions.expireSessions(ctx, ctx.db, sessions.instant(ctx), null);
       if (count > 0) ctx.logger.info('expired support sessions closed', { count });
+      await settleEndedSessions(ctx, null);
       return count;
     },
   };

@@ -3,7 +3,14 @@ import type { SqlExecutor } from '../ports/index.js';
 import type { ServiceContext } from './context.js';
 
 /** The kinds of bucket, as audited when one trips (never the bucket's key). See docs/limits.md. */
-export type BucketKind = 'lookup_agent' | 'send_session' | 'send_agent_user' | 'send_user' | 'send_agent';
+export type BucketKind =
+  | 'lookup_agent'
+  | 'send_session'
+  | 'send_agent_user'
+  | 'send_user'
+  | 'send_agent'
+  | 'end_link_address'
+  | 'end_link_token';
 
 /** `rate_limited`, knowing which kind of bucket tripped (for the audit; not sent to clients). */
 export class RateLimitedError extends SupportError {

@@ -130,6 +130,8 @@ export async function refuse(
     error = new SupportError('code_locked', 'Too many wrong codes; the support session is locked.');
   } else if (row.step === 'ineligible') {
     error = ineligibleError(row.ineligible_reason ?? 'account_disabled');
+  } else if (row.step === 'ended_by_user') {
+    error = new SupportError('session_ended_by_user', 'The user ended this support session.');
   } else if (row.step === 'cancelled' || row.step === 'completed') {
     error = new SupportError('session_closed', 'The support session is closed.');
   } else if (
