@@ -7,7 +7,6 @@ export * from './contract/api.js';
 export * from './contract/errors.js';
 export { buildOpenApiDocument, type ExtraRoute, type OpenApiOptions } from './contract/openapi.js';
 export * from './contract/primitives.js';
-export * from './contract/user-control.js';
 export {
   type RouteName,
   type RouteResponse,
@@ -16,4 +15,5 @@ export {
   routePath,
   routes,
 } from './contract/routes.js';
+export * from './contract/user-control.js';
 export type { CallOptions, SupportServices } from './machine/types.js';

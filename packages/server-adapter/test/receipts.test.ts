@@ -3,6 +3,7 @@ import { outboxNotifier } from '../src/embedded.js';
 import type { Notifier } from '../src/index.js';
 import {
   type Agent,
+  type ApiResponse,
   BACKEND,
   BASE,
   closeAll,
@@ -104,7 +105,9 @@ describe(`the receipt (${BACKEND})`, () => {
     const [sent] = await receipts(h);
     expect(sent?.subject).toBe('Recibo de tu sesión de soporte de Waizant');
     expect(sent?.text).toContain('Cómo terminó: El agente la dio por terminada.');
-    expect(sent?.text).toContain(`- App de Waizant (código QR): enlace creado ${utc(at)}, QR usado ${utc(at)}`);
+    expect(sent?.text).toContain(
+      `- App de Waizant (código QR): enlace creado ${utc(at)}, QR usado ${utc(at)}`,
+    );
   });
 
   it('expired without any request: the periodic sweep sends it', async () => {
@@ -154,7 +157,9 @@ describe(`the receipt (${BACKEND})`, () => {
     expect(refused.body.error.code).toBe('user_ineligible');
     const sent = await receipts(h);
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.text).toContain('How it ended: It was closed because your account could no longer be assisted.');
+    expect(sent[0]!.text).toContain(
+      'How it ended: It was closed because your account could no longer be assisted.',
+    );
   });
 
   it('none for sessions that never verified the user (cancelled, locked), and none twice', async () => {
@@ -221,7 +226,9 @@ describe(`the receipt under concurrent closers, two instances (${BACKEND})`, () 
           if (i % 4 === 0) return post(i, `/sessions/${id}/cancel`, { reason: 'Done here' });
           if (i % 4 === 1) return post(i, `/sessions/${id}/complete`);
           if (i % 4 === 2) return client.call(base(i), 'GET', `/sessions/${id}`, { token });
-          return (i % 2 ? kit.two : kit.one).sweepExpiredSessions().then(() => ({ status: 0, body: {} }));
+          return (i % 2 ? kit.two : kit.one)
+            .sweepExpiredSessions()
+            .then((): ApiResponse => ({ status: 0, body: {}, headers: new Headers() }));
         }),
       );
       const closes = results.filter((r, i) => i % 4 < 2 && r.status === 200);

@@ -128,7 +128,9 @@ describe(`the end user's link (${BACKEND})`, () => {
     expect(preview.status).toBe(200);
     expect(preview.html).toContain('<dd id="agent">Ana Agent</dd>');
     expect(preview.html).toContain('<dd id="ecosystem">Familia Pérez</dd>');
-    expect(preview.html).toContain('<button id="confirm" type="submit">End this assisted session now</button>');
+    expect(preview.html).toContain(
+      '<button id="confirm" type="submit">End this assisted session now</button>',
+    );
     expect((await agent.get(`/sessions/${id}`)).body.step).toBe('verified');
 
     const confirmed = await post(h, { token, action: 'confirm' });
@@ -142,9 +144,9 @@ describe(`the end user's link (${BACKEND})`, () => {
     expect(await count(h.server, 'support_handoffs', 'claimed_at IS NULL AND revoked_at IS NULL')).toBe(0);
     expect(await count(h.server, 'support_codes', 'consumed_at IS NULL AND revoked_at IS NULL')).toBe(0);
     expect(await count(h.server, 'support_end_links', 'used_at IS NOT NULL')).toBe(1);
-    expect(
-      await count(h.server, 'support_audit', "action = 'session.end_by_user' AND outcome = 'ok'"),
-    ).toBe(1);
+    expect(await count(h.server, 'support_audit', "action = 'session.end_by_user' AND outcome = 'ok'")).toBe(
+      1,
+    );
 
     // The agent's next commands get the typed error.
     const touched = await agent.post(`/sessions/${id}/activity`);
@@ -247,9 +249,15 @@ describe(`the end user's link (${BACKEND})`, () => {
     const seen: number[] = [];
     for (let i = 0; i < 31; i++)
       seen.push(
-        (await post(h, { token: `${'B'.repeat(20)}${String(i).padStart(2, '0')}`, action: 'preview' }, {
-          'x-test-client': '192.0.2.7',
-        })).status,
+        (
+          await post(
+            h,
+            { token: `${'B'.repeat(20)}${String(i).padStart(2, '0')}`, action: 'preview' },
+            {
+              'x-test-client': '192.0.2.7',
+            },
+          )
+        ).status,
       );
     expect(seen.filter((s) => s === 200)).toHaveLength(30);
     expect(seen[30]).toBe(429);

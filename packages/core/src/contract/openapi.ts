@@ -118,7 +118,10 @@ function documentRoutes(jwks: boolean): Record<string, Record<string, JsonSchema
 
 /** The end user's page: HTML, no agent token; the form's token is the only authority. */
 function endPageRoutes(components: Record<string, JsonSchema>): Record<string, Record<string, JsonSchema>> {
-  const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+  const html = (description: string) => ({
+    description,
+    content: { 'text/html': { schema: { type: 'string' } } },
+  });
   return {
     [END_PAGE_PATH]: {
       get: {
@@ -138,7 +141,10 @@ function endPageRoutes(components: Record<string, JsonSchema>): Record<string, R
             'application/x-www-form-urlencoded': { schema: jsonSchema(EndSessionForm, 'input', components) },
           },
         },
-        responses: { 200: html('The confirmation, the outcome or the neutral page'), 429: html('Rate limited') },
+        responses: {
+          200: html('The confirmation, the outcome or the neutral page'),
+          429: html('Rate limited'),
+        },
         security: [],
       },
     },

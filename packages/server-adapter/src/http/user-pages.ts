@@ -74,7 +74,7 @@ const TEXT = {
   },
 } as const;
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
@@ -141,7 +141,9 @@ export function mountUserPages(app: Hono, methods: MethodTable, options: UserPag
       const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
       if (req.headers.get('sec-fetch-site') === 'cross-site' || type !== 'application/x-www-form-urlencoded')
         return neutral(locale);
-      const form = EndSessionForm.safeParse(Object.fromEntries(new URLSearchParams(await readBody(req, 1024))));
+      const form = EndSessionForm.safeParse(
+        Object.fromEntries(new URLSearchParams(await readBody(req, 1024))),
+      );
       if (!form.success) return neutral(locale);
       const { token, action } = form.data;
       await hitEndLinkLimits(context, options.clientAddress?.(req) ?? null, token);
@@ -154,13 +156,13 @@ export function mountUserPages(app: Hono, methods: MethodTable, options: UserPag
       return page(
         locale,
         `<h2>${t.confirmTitle}</h2><dl>` +
-          `<dt>${t.agent}</dt><dd id="agent">${escape(preview.agentName)}</dd>` +
+          `<dt>${t.agent}</dt><dd id="agent">${escapeHtml(preview.agentName)}</dd>` +
           (preview.ecosystemName
-            ? `<dt>${t.ecosystem}</dt><dd id="ecosystem">${escape(preview.ecosystemName)}</dd>`
+            ? `<dt>${t.ecosystem}</dt><dd id="ecosystem">${escapeHtml(preview.ecosystemName)}</dd>`
             : '') +
           `<dt>${t.until}</dt><dd id="until">${utcTime(new Date(preview.endsAt))}</dd></dl>` +
           `<p>${t.confirmHint}</p><form method="post">` +
-          `<input type="hidden" name="token" value="${escape(token)}">` +
+          `<input type="hidden" name="token" value="${escapeHtml(token)}">` +
           `<input type="hidden" name="action" value="confirm">` +
           `<button id="confirm" type="submit">${t.confirm}</button></form>`,
       );

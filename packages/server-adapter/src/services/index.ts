@@ -17,8 +17,8 @@ import type { ServiceContext } from './context.js';
 import { createHandoff } from './handoff-replay.js';
 import { getHandoff, redeemHandoff } from './handoffs.js';
 import { lookup } from './lookup.js';
-import { settleEndedSessions } from './session-ended.js';
 import { getProcess, listProcesses } from './processes.js';
+import { settleEndedSessions } from './session-ended.js';
 import * as sessions from './sessions.js';
 
 export type { AgentRef } from './sessions.js';
@@ -67,7 +67,9 @@ export function createServices(ctx: ServiceContext): SupportServerServices {
     try {
       return await run();
     } finally {
-      await settleEndedSessions(ctx, sessionId).catch(() => ctx.logger.error('settling a closed session failed'));
+      await settleEndedSessions(ctx, sessionId).catch(() =>
+        ctx.logger.error('settling a closed session failed'),
+      );
     }
   };
   return {

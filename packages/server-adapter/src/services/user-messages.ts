@@ -67,9 +67,7 @@ export function startedNotice(n: StartedNotice): RenderedMessage {
         `${n.agentName}, del soporte de Waizant, abrió una sesión asistida en tu cuenta`,
         `(ecosistema ${n.ecosystemName}, ${page}).`,
         `Termina cuando termine la sesión de soporte, a más tardar el ${ends}.`,
-        ...(n.endLink
-          ? ['', 'Terminar esta sesión asistida ahora:', n.endLink]
-          : []),
+        ...(n.endLink ? ['', 'Terminar esta sesión asistida ahora:', n.endLink] : []),
         '',
         'Si no pediste ayuda al soporte de Waizant, termínala y contáctanos.',
       ].join('\n'),
@@ -122,7 +120,9 @@ function endingText(r: Receipt): string {
     case 'expired':
       return es ? 'Expiró por tiempo.' : 'It expired (time limit).';
     case 'locked':
-      return es ? 'Se bloqueó tras demasiados códigos erróneos.' : 'It was locked after too many wrong codes.';
+      return es
+        ? 'Se bloqueó tras demasiados códigos erróneos.'
+        : 'It was locked after too many wrong codes.';
     case 'ineligible':
       return es
         ? 'Se cerró porque tu cuenta ya no podía recibir asistencia.'

@@ -3,8 +3,8 @@ import { CORE_DIRECTORY_MIGRATIONS, runMigrations, SUPPORT_MIGRATIONS } from '..
 import { type CoreDirectory, type Notifier, type SqlDatabase, systemClock } from '../../ports/index.js';
 import { createSupportServer, type SupportServer, type SupportServerOptions } from '../../server.js';
 import { sqlCoreDirectory } from '../postgres/directory.js';
-import { withEmbeddedLocales } from './locales.js';
 import { type AgentTokenOverrides, createLocalIdentity, type LocalIdentity } from './identity.js';
+import { withEmbeddedLocales } from './locales.js';
 import { type OutboxMessage, outboxNotifier, readOutbox } from './outbox.js';
 import { openPgliteDatabase, type PgliteInstance, pgliteDatabase } from './pglite.js';
 import { seedDemoData } from './seed.js';
