@@ -64,7 +64,7 @@ export interface SupportServerOptions {
   /**
    * Absolute URL at which end users' browsers reach this handler's `/end` page (e.g.
    * `https://support.example.com/api/support/end`): the "assisted session started" e-mail links
-   * there. Absent: the e-mail carries no end link (a warning at start-up says so).
+   * there. Absent: the e-mail carries no end link.
    */
   readonly endPageUrl?: string;
   /**
@@ -107,8 +107,6 @@ export async function createSupportServer(options: SupportServerOptions): Promis
     destinations,
     endPageUrl: options.endPageUrl ?? null,
   };
-  if (!options.endPageUrl)
-    logger.warn('no endPageUrl: the "assisted session started" e-mail carries no end link');
   const services = createServices(context);
   const fetch = createHttpHandler({
     services,
