@@ -155,9 +155,6 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
       `UPDATE support_sessions SET receipt_claimed_at = closed_at WHERE closed_at IS NOT NULL`,
       `CREATE INDEX support_sessions_receipt_due ON support_sessions (closed_at)
         WHERE closed_at IS NOT NULL AND receipt_claimed_at IS NULL`,
-      // Larger messages (HTML, inline pictures) in the development outbox.
-      `ALTER TABLE support_outbox ADD COLUMN html text`,
-      `ALTER TABLE support_outbox ADD COLUMN inline jsonb`,
     ],
   },
 ];
