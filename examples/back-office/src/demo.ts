@@ -165,6 +165,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       store: `${origin}/store`,
       app: `${origin}/app`,
     },
+    // The "End this assisted session now" link of the user's e-mail opens the kit's page here.
+    endPageUrl: `${origin}/api/end`,
     devRoutes: true,
     sweepIntervalMs: 30_000,
     openApi: { serverUrl: `${origin}/api` },

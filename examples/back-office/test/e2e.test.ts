@@ -74,7 +74,8 @@ async function readCode(context: BrowserContext, to: string, notBefore = ''): Pr
     await expect
       .poll(
         async () => {
-          const rows = mailbox.locator('#messages tr', { hasText: to });
+          // Only code messages: the user's notices and receipts arrive in the same mailbox.
+          const rows = mailbox.locator('#messages tr[data-code]', { hasText: to });
           if ((await rows.count()) === 0) return '';
           code = (await rows.first().getAttribute('data-code')) ?? '';
           return code !== notBefore ? code : '';
@@ -204,6 +205,56 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
       .toBe(LIFETIME[lang].ended);
     await shot(destination, lang, '07b-destination-ended');
     await context.close();
+  });
+
+  it("the user ends the support session from the e-mail's link on the kit's page; a receipt follows", async () => {
+    const { context, page } = await signedInContext(lang);
+    await verifyForAssistance(context, page, t, lang, {
+      email: 'maria.admin@example.com',
+      ecosystem: 'Familia Pérez',
+    });
+    await destinationButtons(page).filter({ hasText: t['destination.web'] }).click();
+    const link = flowEl(page).locator('[data-handoff-link]');
+    await expect.poll(() => link.getAttribute('href')).toMatch(/#token=/);
+    const [destination] = await Promise.all([context.waitForEvent('page'), link.click()]);
+    await expect
+      .poll(() => destination.locator('#status').textContent(), { timeout: 15_000 })
+      .toBe('Signed in as María Admin, assisted by Ana Agent.');
+    await context.close();
+
+    // The user, in their own browser and language, follows the link of the newest notice.
+    const user = await browser.newContext({ locale: lang === 'es' ? 'es-ES' : 'en-US' });
+    const mailbox = await user.newPage();
+    await mailbox.goto(`${demo.url}/mailbox`);
+    const endLinks = mailbox
+      .locator('#messages tr', { hasText: 'maria.admin@example.com' })
+      .locator('a[href*="/api/end#t="]');
+    await expect.poll(() => endLinks.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const href = (await endLinks.first().getAttribute('href')) ?? '';
+    const endPage = await user.newPage();
+    await endPage.goto(href);
+    await expect.poll(() => endPage.locator('#agent').textContent(), { timeout: 15_000 }).toBe('Ana Agent');
+    expect(await endPage.locator('#ecosystem').textContent()).toBe('Familia Pérez');
+    expect(endPage.url()).not.toContain('#t=');
+    await shot(endPage, lang, '20-end-page-confirm');
+    await endPage.locator('#confirm').click();
+    await expect.poll(() => endPage.locator('#ended').count(), { timeout: 15_000 }).toBe(1);
+    expect(await endPage.locator('html').getAttribute('lang')).toBe(lang);
+    await shot(endPage, lang, '21-end-page-ended');
+    const { rows } = await demo.support.database.query<{ step: string }>(
+      `SELECT s.step FROM support_sessions s JOIN core_users u ON u.id = s.user_id
+       WHERE u.email = $1 ORDER BY s.created_at DESC LIMIT 1`,
+      ['maria.admin@example.com'],
+    );
+    expect(rows[0]?.step).toBe('ended_by_user');
+    const latest = (await demo.support.outbox('maria.admin@example.com')).at(-1);
+    expect(latest?.kind).toBe('assisted_session_receipt');
+    expect(latest?.text).toContain('How it ended: You ended it.');
+    // The link is single use: opening it again shows the neutral page.
+    const again = await user.newPage();
+    await again.goto(href);
+    await expect.poll(() => again.locator('#neutral').count(), { timeout: 15_000 }).toBe(1);
+    await user.close();
   });
 
   it('Technical Assistance: a managed user gets two destinations; the QR opened in a second tab shows as claimed and ends when the agent finishes', async () => {

@@ -18,4 +18,5 @@ export {
   routePath,
   routes,
 } from './contract/routes.js';
+export * from './contract/user-control.js';
 export type { CallOptions, SupportServices } from './machine/types.js';

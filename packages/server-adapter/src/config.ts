@@ -170,6 +170,12 @@ const ServerOptions = z.object(
             `${shown(i.input)} must be a path like "/api/support" (no trailing slash, no dot segments)`,
         }),
     ),
+    endPageUrl: z.optional(url(false)),
+    clientAddress: z.optional(
+      z.custom<unknown>((v) => typeof v === 'function', {
+        error: 'must be a function (request) => string | null',
+      }),
+    ),
     openApi: z.optional(
       z.strictObject(
         { serverUrl: z.optional(z.string()), version: z.optional(z.string()) },

@@ -66,6 +66,17 @@ export interface SupportServerOptions {
    * prefix, such as Express's `app.use(path, …)`, need none).
    */
   readonly basePath?: string;
+  /**
+   * Absolute URL at which end users' browsers reach this handler's `/end` page (e.g.
+   * `https://support.example.com/api/support/end`): the "assisted session started" e-mail links
+   * there. Absent: the e-mail carries no end link.
+   */
+  readonly endPageUrl?: string;
+  /**
+   * The client's address for a request, as the host knows it (e.g. the first hop its own proxy
+   * wrote); the end page rate-limits per address when given. Never trust a header a client sets.
+   */
+  readonly clientAddress?: (req: Request) => string | null;
 }
 
 export interface SupportServer {
@@ -99,6 +110,7 @@ export async function createSupportServer(options: SupportServerOptions): Promis
     limits,
     keys: deriveKeys(hmacKey),
     destinations,
+    endPageUrl: options.endPageUrl ?? null,
   };
   const services = createServices(context);
   const fetch = createHttpHandler({
@@ -110,6 +122,7 @@ export async function createSupportServer(options: SupportServerOptions): Promis
     redeemOrigins,
     destinationClients,
     bodyLimitBytes: options.bodyLimitBytes,
+    ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}),
     ...(options.basePath ? { basePath: options.basePath } : {}),
     openApi: {
       ...options.openApi,

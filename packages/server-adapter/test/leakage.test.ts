@@ -23,7 +23,7 @@ const ana = DEMO.agents.ana;
 describe('log, audit and error leakage (b15)', () => {
   it('after full flows and failures, no code, token or session id appears in logs, audit rows or error bodies', async () => {
     const client = { id: 'web-backend', secret: 'web-backend-secret-0123456789-abcdefghij' };
-    const h = await harness({ destinationClients: [client] });
+    const h = await harness({ destinationClients: [client], endPageUrl: 'https://support.example/end' });
     const agent = await h.as(ana.id);
     const secrets = new Set<string>([agent.token, client.secret]);
     const refreshTokens: string[] = [];
@@ -75,6 +75,25 @@ describe('log, audit and error leakage (b15)', () => {
       if (destination === 'app')
         await form('/assisted/refresh', { refresh_token: redeemed.body.refreshToken });
     }
+    // The user's end links (one per notice): previewed, used, replayed, and a forged one.
+    const endTokens = (await h.server.outbox(DEMO.users.admin.email))
+      .filter((m) => m.kind === 'assisted_session_started')
+      .map((m) => /#t=([A-Za-z0-9_-]+)/.exec(m.text)?.[1] ?? '');
+    expect(endTokens).toHaveLength(3);
+    for (const endToken of endTokens) secrets.add(endToken);
+    const endPage = (token: string, action: string) =>
+      h.server.fetch(
+        new Request('https://support.example/end', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token, action }).toString(),
+        }),
+      );
+    await endPage(endTokens[0]!, 'preview');
+    await endPage(endTokens[1]!, 'confirm');
+    await endPage(endTokens[1]!, 'confirm');
+    await endPage(endTokens[2]!, 'confirm');
+    await endPage('Z'.repeat(22), 'confirm');
     await agent.post(`/sessions/${ta}/cancel`, { reason: 'Finished helping' });
     for (const refresh of refreshTokens) await form('/assisted/refresh', { refresh_token: refresh });
     await agent.post(`/sessions/${ta}/user-code`);
@@ -133,6 +152,10 @@ describe('log, audit and error leakage (b15)', () => {
       for (const code of [first, agentCode, userCode, eaUser, eaAgent])
         expect(dump).not.toContain(`"${code}"`);
     }
+    // End links are stored only as HMACs too.
+    const links = JSON.stringify((await h.server.database.query('SELECT * FROM support_end_links')).rows);
+    expect(JSON.parse(links)).toHaveLength(3);
+    for (const endToken of endTokens) expect(links).not.toContain(endToken);
   });
 });
 

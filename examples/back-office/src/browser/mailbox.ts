@@ -14,8 +14,24 @@ async function refresh(body: HTMLTableSectionElement) {
     cell(row, message.to);
     cell(row, message.subject);
     cell(row, message.code ?? '—');
-    cell(row, message.text, true);
+    messageCell(row, message.text);
   }
+}
+
+/** The message as text, its links (the user's "End this assisted session now") clickable. */
+function messageCell(row: HTMLTableRowElement, text: string) {
+  const block = document.createElement('pre');
+  for (const part of text.split(/(https?:\/\/\S+)/)) {
+    if (/^https?:\/\//.test(part)) {
+      const link = document.createElement('a');
+      link.href = part;
+      link.textContent = part;
+      link.target = '_blank';
+      link.rel = 'noopener';
+      block.append(link);
+    } else block.append(part);
+  }
+  row.insertCell().append(block);
 }
 
 showAgentBadge();

@@ -76,8 +76,9 @@ export type LookupResponse = z.infer<typeof LookupResponse>;
 
 /**
  * The step the server stores for a support session. Commands move it with one atomic
- * conditional statement; `cancelled`, `expired`, `locked`, `completed` and `ineligible` (the
- * user stopped being assistable mid-session) are closed.
+ * conditional statement; `cancelled`, `expired`, `locked`, `completed`, `ineligible` (the
+ * user stopped being assistable mid-session) and `ended_by_user` (the user followed the
+ * "End this assisted session now" link of their e-mail) are closed.
  */
 export const SessionStep = z.enum([
   'select_ecosystem',
@@ -89,6 +90,7 @@ export const SessionStep = z.enum([
   'locked',
   'completed',
   'ineligible',
+  'ended_by_user',
 ]);
 export type SessionStep = z.infer<typeof SessionStep>;
 

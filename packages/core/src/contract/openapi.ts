@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ApiErrorBody, ERROR_STATUS, type ErrorCode } from './errors.js';
 import { destinationRoutes, type RouteName, type RouteSpec, routeBody, routes } from './routes.js';
+import { END_PAGE_PATH, EndSessionForm } from './user-control.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -56,6 +57,8 @@ export interface OpenApiOptions {
   codeDigits?: number;
   /** The server publishes its signing keys at `/.well-known/jwks.json` (local signer). */
   jwks?: boolean;
+  /** The server serves the end user's "End this assisted session now" page (`/end`). */
+  endPage?: boolean;
   /** GET routes outside the table that this server also answers (e.g. its development routes). */
   extraRoutes?: readonly ExtraRoute[];
 }
@@ -144,6 +147,41 @@ function destinationPaths(
   return paths;
 }
 
+/** The end user's page: HTML, no agent token; the form's token is the only authority. */
+function endPageRoutes(components: Record<string, JsonSchema>): Record<string, Record<string, JsonSchema>> {
+  const html = (description: string) => ({
+    description,
+    content: { 'text/html': { schema: { type: 'string' } } },
+  });
+  return {
+    [END_PAGE_PATH]: {
+      get: {
+        operationId: 'endPage',
+        summary:
+          'The page the "End this assisted session now" e-mail link opens (token in the URL fragment, never sent here)',
+        responses: { 200: html('The page') },
+        security: [],
+      },
+      post: {
+        operationId: 'endSession',
+        summary:
+          "The page's form: `preview` shows who assists and until when; `confirm` ends the support session (step `ended_by_user`). Any bad, used or expired token gets the same neutral page",
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': { schema: jsonSchema(EndSessionForm, 'input', components) },
+          },
+        },
+        responses: {
+          200: html('The confirmation, the outcome or the neutral page'),
+          429: html('Rate limited'),
+        },
+        security: [],
+      },
+    },
+  };
+}
+
 /** OpenAPI 3.1 document generated from the same zod schemas the server validates with. */
 export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
@@ -200,6 +238,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
       ...paths,
       ...destinationPaths(components),
       ...documentRoutes(options.jwks ?? false),
+      ...(options.endPage ? endPageRoutes(components) : {}),
       ...extraPaths(options.extraRoutes ?? [], components),
     },
     components: {

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'session_closed',
   'user_ineligible',
   'assisted_session_ended',
+  'session_ended_by_user',
   'rate_limited',
   'upstream_unavailable',
   'internal',
@@ -56,6 +57,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   user_ineligible: 410,
   // OAuth's invalid_grant: one neutral answer for an ended, unknown or replayed refresh token.
   assisted_session_ended: 400,
+  // The user ended the support session from the link of their e-mail.
+  session_ended_by_user: 410,
   rate_limited: 429,
   upstream_unavailable: 503,
   internal: 500,
@@ -67,6 +70,7 @@ export const TERMINAL_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'session_closed',
   'code_locked',
   'user_ineligible',
+  'session_ended_by_user',
 ]);
 
 /** The typed error both the client and the server throw; it serialises to `ApiErrorBody`. */

@@ -26,6 +26,7 @@ export const CLOSED_STEPS: ReadonlySet<SessionStep> = new Set([
   'locked',
   'completed',
   'ineligible',
+  'ended_by_user',
 ]);
 
 export function isClosedStep(step: SessionStep): boolean {

@@ -154,6 +154,7 @@ export const en = {
   'error.rate_limited.wait': 'Too many requests. Try again in {time}.',
   'error.user_ineligible': 'This user can no longer be assisted; the support session was closed.',
   'error.assisted_session_ended': 'The assisted session has ended.',
+  'error.session_ended_by_user': 'The user ended this support session.',
   'error.upstream_unavailable': 'The support service cannot be reached. Try again.',
   'error.internal': 'Something went wrong on the server.',
 } as const;

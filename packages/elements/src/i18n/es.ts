@@ -154,6 +154,7 @@ export const es: Messages = {
   'error.rate_limited.wait': 'Demasiadas solicitudes. Inténtalo de nuevo en {time}.',
   'error.user_ineligible': 'Este usuario ya no puede recibir asistencia; la sesión de soporte se cerró.',
   'error.assisted_session_ended': 'La sesión asistida ha finalizado.',
+  'error.session_ended_by_user': 'El usuario terminó esta sesión de soporte.',
   'error.upstream_unavailable': 'No se puede contactar con el servicio de soporte. Inténtalo de nuevo.',
   'error.internal': 'Algo salió mal en el servidor.',
 };

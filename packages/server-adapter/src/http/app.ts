@@ -25,6 +25,7 @@ import { idempotency } from './middleware/idempotency.js';
 import { requestLog } from './middleware/request-log.js';
 import { validateBody, validateRequest } from './middleware/validate.js';
 import { errorResponse, json, methodNotAllowed, toResponse } from './respond.js';
+import { mountUserPages } from './user-pages.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -45,6 +46,8 @@ export interface HttpOptions {
   readonly openApi?: OpenApiOptions;
   /** Prefix of every route (e.g. `/api/support`); `/` when absent. */
   readonly basePath?: string;
+  /** The client's address (e.g. from the host's proxy header), for the end page's per-address limit. */
+  readonly clientAddress?: (req: Request) => string | null;
 }
 
 type Part<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodMiniType }
@@ -103,7 +106,12 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
   const allowed = new Set(options.origins);
   const redeemAllowed = new Set([...options.origins, ...options.redeemOrigins]);
   const digits = context.limits.codeDigits;
-  const openApi = buildOpenApiDocument({ ...options.openApi, codeDigits: digits, jwks: !!identity.jwks });
+  const openApi = buildOpenApiDocument({
+    ...options.openApi,
+    codeDigits: digits,
+    jwks: !!identity.jwks,
+    endPage: true,
+  });
   const app = new Hono<AppEnv>().basePath(options.basePath ?? '/');
   const methods = new MethodTable((options.basePath ?? '').replace(/\/$/, ''));
 
@@ -141,6 +149,7 @@ export function createHttpHandler(options: HttpOptions): (req: Request) => Promi
     clients: options.destinationClients ?? [],
     bodyLimitBytes: limit,
   });
+  mountUserPages(app, methods, { context, logger, clientAddress: options.clientAddress });
   app.get('/openapi.json', () => json(200, openApi));
   methods.add('/openapi.json', 'GET');
   if (identity.jwks) {

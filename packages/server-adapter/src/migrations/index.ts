@@ -163,6 +163,31 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: 'the end user ends the session; receipts',
+    statements: [
+      `ALTER TABLE support_sessions DROP CONSTRAINT support_sessions_step_check`,
+      `ALTER TABLE support_sessions ADD CONSTRAINT support_sessions_step_check CHECK (step IN (
+        'select_ecosystem', 'agent_code', 'user_code', 'verified',
+        'cancelled', 'expired', 'locked', 'completed', 'ineligible', 'ended_by_user'))`,
+      // The "End this assisted session now" links: one per e-mail, stored only as an HMAC.
+      `CREATE TABLE support_end_links (
+        token_hash text PRIMARY KEY,
+        session_id uuid NOT NULL REFERENCES support_sessions (id),
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      )`,
+      `CREATE INDEX support_end_links_session ON support_end_links (session_id)`,
+      // Set once by the receipt settler's claim, for every closed session (receipt or not).
+      `ALTER TABLE support_sessions ADD COLUMN receipt_claimed_at timestamptz`,
+      // Sessions closed before this version get no receipt.
+      `UPDATE support_sessions SET receipt_claimed_at = closed_at WHERE closed_at IS NOT NULL`,
+      `CREATE INDEX support_sessions_receipt_due ON support_sessions (closed_at)
+        WHERE closed_at IS NOT NULL AND receipt_claimed_at IS NULL`,
+    ],
+  },
 ];
 
 /**
@@ -222,6 +247,12 @@ export const CORE_DIRECTORY_MIGRATIONS: readonly Migration[] = [
         enabled boolean NOT NULL
       )`,
     ],
+  },
+  {
+    version: 1003,
+    name: 'embedded user locales',
+    // A preferred language per user (BCP 47), as a Core DB may keep one: the user's e-mails follow it.
+    statements: [`CREATE TABLE embedded_user_locales (user_id uuid PRIMARY KEY, locale text NOT NULL)`],
   },
 ];
 

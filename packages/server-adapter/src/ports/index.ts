@@ -47,6 +47,11 @@ export interface CoreDirectory {
     ecosystemIds: readonly string[];
     processId: string;
   }): Promise<ProcessDetail | null>;
+  /**
+   * The user's preferred language (a BCP 47 tag such as `es-MX`), when the Core DB keeps one:
+   * the e-mails to the user are in Spanish for `es…`, English otherwise (and when absent).
+   */
+  getUserLocale?(userId: string): Promise<string | null>;
 }
 
 export interface AgentIdentity {
@@ -123,7 +128,11 @@ export function stricterUserStatus(a: UserStatus, b: UserStatus | null): UserSta
   return USER_STATUS_STRICTNESS[b] > USER_STATUS_STRICTNESS[a] ? b : a;
 }
 
-export type NotificationKind = 'agent_code' | 'user_code' | 'assisted_session_started';
+export type NotificationKind =
+  | 'agent_code'
+  | 'user_code'
+  | 'assisted_session_started'
+  | 'assisted_session_receipt';
 
 export interface Notification {
   /** Idempotency key: the same issueId is delivered at most once. */

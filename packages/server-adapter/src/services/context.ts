@@ -39,6 +39,8 @@ export interface ServiceContext {
   readonly limits: SupportLimits;
   readonly keys: Keys;
   readonly destinations: Readonly<Record<DestinationPage, string>>;
+  /** Absolute URL of the end user's end page (`…/end`), for the e-mail's link; null: no link. */
+  readonly endPageUrl?: string | null;
 }
 
 export function hmacHex(key: Buffer, ...parts: string[]): string {

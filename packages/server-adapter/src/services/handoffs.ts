@@ -22,7 +22,6 @@ import {
   type ServiceContext,
   tokenHash,
 } from './context.js';
-import { composeAssistedSessionMessage } from './messages.js';
 import { refuse, refuseRedeem } from './refusals.js';
 import {
   type AgentRef,
@@ -33,6 +32,7 @@ import {
   sessionIdentity,
 } from './session-store.js';
 import { bind } from './sql.js';
+import { sendStartedNotice } from './user-notices.js';
 
 interface HandoffRow {
   id: string;
@@ -246,18 +246,15 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
     outcome: 'ok',
     detail: { destination: claim.destination },
   });
-  await ctx.notifier
-    .send(
-      composeAssistedSessionMessage({
-        issueId: `assisted:${claim.id}`,
-        to: user.email,
-        userName: user.name,
-        agentName: agentRecord.name,
-        ecosystemName: ecosystem.name,
-        page: claim.page,
-      }),
-    )
-    .catch(() => ctx.logger.warn('assisted-session notice not sent', { agentId: claim.agent_id }));
+  await sendStartedNotice(ctx, {
+    handoffId: claim.id,
+    sessionId: claim.session_id,
+    page: claim.page,
+    absoluteExpiresAt: new Date(claim.absolute_expires_at),
+    user,
+    agent: agentRecord,
+    ecosystemName: ecosystem.name,
+  });
   ctx.logger.info('handoff redeemed', { agentId: claim.agent_id, destination: claim.destination });
   return {
     accessToken: issued.accessToken,

@@ -1,4 +1,4 @@
-import type { CodePurpose, DestinationPage } from '@waizant/support-core';
+import type { CodePurpose, Destination, DestinationPage, SessionStep } from '@waizant/support-core';
 import type { Notification } from '../ports/index.js';
 
 export interface CodeMessageInput {
@@ -55,28 +55,201 @@ export function composeCodeMessage(input: CodeMessageInput): Notification {
   };
 }
 
-export interface AssistedSessionMessageInput {
-  readonly issueId: string;
-  readonly to: string;
+/**
+ * The e-mails the end user receives about an assisted session, in English and Spanish: the
+ * "assisted session started" notice (with the "End this assisted session now" link) and the
+ * receipt once the support session ended. Pure: the services pick the locale and send.
+ */
+
+export type UserLocale = 'en' | 'es';
+
+/** The user's language when the directory knows it (`es…` → Spanish), English otherwise. */
+export function userLocale(tag: string | null | undefined): UserLocale {
+  return typeof tag === 'string' && /^es(?:$|[-_])/i.test(tag.trim()) ? 'es' : 'en';
+}
+
+export interface RenderedMessage {
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** `2026-03-02 10:15 UTC`: the same unambiguous form in both languages. */
+export function utcTime(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const PAGE_NAMES: Readonly<Record<UserLocale, Readonly<Record<DestinationPage, string>>>> = {
+  en: {
+    'web-home': 'Waizant Web (home)',
+    'web-my-ecosystem': 'Waizant Web (My Ecosystem)',
+    store: 'Waizant Store',
+    app: 'the Waizant app',
+  },
+  es: {
+    'web-home': 'Waizant Web (inicio)',
+    'web-my-ecosystem': 'Waizant Web (Mi ecosistema)',
+    store: 'Waizant Store',
+    app: 'la app de Waizant',
+  },
+};
+
+const DESTINATION_NAMES: Readonly<Record<UserLocale, Readonly<Record<Destination, string>>>> = {
+  en: { web: 'Waizant Web', store: 'Waizant Store', app: 'Waizant app (QR code)' },
+  es: { web: 'Waizant Web', store: 'Waizant Store', app: 'App de Waizant (código QR)' },
+};
+
+export interface StartedNotice {
+  readonly locale: UserLocale;
   readonly userName: string;
   readonly agentName: string;
   readonly ecosystemName: string;
   readonly page: DestinationPage;
+  /** The support session's absolute end: the assisted session ends then at the latest. */
+  readonly endsAt: Date;
+  /** The "End this assisted session now" link; null when the host configured no end page. */
+  readonly endLink: string | null;
 }
 
-/** The e-mail telling the user that an agent opened an assisted session in their account. */
-export function composeAssistedSessionMessage(input: AssistedSessionMessageInput): Notification {
+export function startedNotice(n: StartedNotice): RenderedMessage {
+  const page = PAGE_NAMES[n.locale][n.page];
+  const ends = utcTime(n.endsAt);
+  if (n.locale === 'es') {
+    return {
+      subject: 'El soporte de Waizant abrió una sesión asistida en tu cuenta',
+      text: [
+        `Hola, ${n.userName}:`,
+        '',
+        `${n.agentName}, del soporte de Waizant, abrió una sesión asistida en tu cuenta`,
+        `(ecosistema ${n.ecosystemName}, ${page}).`,
+        `Termina cuando termine la sesión de soporte, a más tardar el ${ends}.`,
+        ...(n.endLink ? ['', 'Terminar esta sesión asistida ahora:', n.endLink] : []),
+        '',
+        'Si no pediste ayuda al soporte de Waizant, termínala y contáctanos.',
+      ].join('\n'),
+    };
+  }
   return {
-    issueId: input.issueId,
-    kind: 'assisted_session_started',
-    to: input.to,
     subject: 'Waizant support opened an assisted session in your account',
     text: [
-      `Hello ${input.userName},`,
+      `Hello ${n.userName},`,
       '',
-      `${input.agentName}, from Waizant support, opened an assisted session in your account`,
-      `(ecosystem ${input.ecosystemName}, ${input.page}). It ends when the support session ends.`,
-      'If you did not ask Waizant support for help, contact us.',
+      `${n.agentName}, from Waizant support, opened an assisted session in your account`,
+      `(ecosystem ${n.ecosystemName}, ${page}).`,
+      `It ends when the support session ends, at the latest on ${ends}.`,
+      ...(n.endLink ? ['', 'End this assisted session now:', n.endLink] : []),
+      '',
+      'If you did not ask Waizant support for help, end it and contact us.',
+    ].join('\n'),
+  };
+}
+
+export interface ReceiptDestination {
+  readonly destination: Destination;
+  readonly openedAt: Date;
+  /** When the link (for the app: the QR code) was used; null when never. */
+  readonly claimedAt: Date | null;
+}
+
+export interface Receipt {
+  readonly locale: UserLocale;
+  readonly userName: string;
+  readonly agentName: string;
+  readonly ecosystemName: string | null;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  readonly step: SessionStep;
+  /** The agent's reason, when cancelled. */
+  readonly cancelReason: string | null;
+  readonly destinations: readonly ReceiptDestination[];
+}
+
+function endingText(r: Receipt): string {
+  const es = r.locale === 'es';
+  switch (r.step) {
+    case 'completed':
+      return es ? 'El agente la dio por terminada.' : 'The agent finished it.';
+    case 'cancelled':
+      return es
+        ? `El agente la canceló. Motivo: ${r.cancelReason ?? '-'}`
+        : `The agent cancelled it. Reason: ${r.cancelReason ?? '-'}`;
+    case 'expired':
+      return es ? 'Expiró por tiempo.' : 'It expired (time limit).';
+    case 'locked':
+      return es
+        ? 'Se bloqueó tras demasiados códigos erróneos.'
+        : 'It was locked after too many wrong codes.';
+    case 'ineligible':
+      return es
+        ? 'Se cerró porque tu cuenta ya no podía recibir asistencia.'
+        : 'It was closed because your account could no longer be assisted.';
+    case 'ended_by_user':
+      return es ? 'La terminaste tú.' : 'You ended it.';
+    default:
+      return es ? 'Terminó.' : 'It ended.';
+  }
+}
+
+export function receipt(r: Receipt): RenderedMessage {
+  const es = r.locale === 'es';
+  const names = DESTINATION_NAMES[r.locale];
+  const lines = r.destinations.map((d) => {
+    const opened = utcTime(d.openedAt);
+    const claim =
+      d.destination === 'app'
+        ? d.claimedAt
+          ? es
+            ? `QR usado ${utcTime(d.claimedAt)}`
+            : `QR claimed ${utcTime(d.claimedAt)}`
+          : es
+            ? 'QR no usado'
+            : 'QR not claimed'
+        : d.claimedAt
+          ? es
+            ? `abierto ${utcTime(d.claimedAt)}`
+            : `opened ${utcTime(d.claimedAt)}`
+          : es
+            ? 'enlace no usado'
+            : 'link not used';
+    return `- ${names[d.destination]}: ${es ? 'enlace creado' : 'link created'} ${opened}, ${claim}`;
+  });
+  const none = es ? '- Ninguno' : '- None';
+  const ecosystem = r.ecosystemName ?? '-';
+  if (es) {
+    return {
+      subject: 'Recibo de tu sesión de soporte de Waizant',
+      text: [
+        `Hola, ${r.userName}:`,
+        '',
+        'Terminó tu sesión de soporte de Waizant.',
+        `Agente: ${r.agentName}`,
+        `Ecosistema: ${ecosystem}`,
+        `Inicio: ${utcTime(r.startedAt)}`,
+        `Fin: ${utcTime(r.endedAt)}`,
+        `Cómo terminó: ${endingText(r)}`,
+        '',
+        'Destinos abiertos:',
+        ...(lines.length ? lines : [none]),
+        '',
+        'Si no reconoces esta sesión, contáctanos.',
+      ].join('\n'),
+    };
+  }
+  return {
+    subject: 'Receipt of your Waizant support session',
+    text: [
+      `Hello ${r.userName},`,
+      '',
+      'Your Waizant support session ended.',
+      `Agent: ${r.agentName}`,
+      `Ecosystem: ${ecosystem}`,
+      `Started: ${utcTime(r.startedAt)}`,
+      `Ended: ${utcTime(r.endedAt)}`,
+      `How it ended: ${endingText(r)}`,
+      '',
+      'Destinations opened:',
+      ...(lines.length ? lines : [none]),
+      '',
+      'If you do not recognise this session, contact us.',
     ].join('\n'),
   };
 }

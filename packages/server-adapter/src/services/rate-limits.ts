@@ -9,7 +9,9 @@ export type BucketKind =
   | 'send_agent_user'
   | 'send_user'
   | 'send_agent'
-  | 'assisted_client';
+  | 'assisted_client'
+  | 'end_link_address'
+  | 'end_link_token';
 
 /** `rate_limited`, knowing which kind of bucket tripped (for the audit; not sent to clients). */
 export class RateLimitedError extends SupportError {

@@ -7,6 +7,7 @@ import {
 } from '@waizant/support-core';
 import { audit } from './audit.js';
 import { type ServiceContext, sessionRef } from './context.js';
+import { settleEndedSessions } from './session-ended.js';
 import {
   type AgentRef,
   expireSessions,
@@ -60,10 +61,12 @@ export async function refuse(
     error = new SupportError('code_locked', 'Too many wrong codes; the support session is locked.');
   } else if (row.step === 'ineligible') {
     error = ineligibleError(row.ineligible_reason ?? 'account_disabled');
+  } else if (row.step === 'ended_by_user') {
+    error = new SupportError('session_ended_by_user', 'The user ended this support session.');
   } else if (row.step === 'cancelled' || row.step === 'completed') {
     error = new SupportError('session_closed', 'The support session is closed.');
   } else if (sessionDeadline(row, ctx.limits) <= at.now) {
-    await expireSessions(ctx, ctx.db, at, sessionId);
+    if ((await expireSessions(ctx, ctx.db, at, sessionId)) > 0) await settleEndedSessions(ctx, sessionId);
     error = new SupportError('session_expired', 'The support session expired.');
   } else if (!expected.includes(row.step)) {
     error = new SupportError('wrong_step', `This command is not allowed in step ${row.step}.`);

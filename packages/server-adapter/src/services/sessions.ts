@@ -103,7 +103,7 @@ export async function getSession(
 ): Promise<SupportSessionView> {
   const at = instant(ctx);
   // A session past its limits is closed first (one conditional statement), then shown as expired.
-  await expireSessions(ctx, ctx.db, at, sessionId);
+  if ((await expireSessions(ctx, ctx.db, at, sessionId)) > 0) await settleEndedSessions(ctx, sessionId);
   const row = await readSession(ctx.db, agent, sessionId);
   if (!row) throw new SupportError('not_found', 'No such support session.');
   return viewOf(ctx, row);

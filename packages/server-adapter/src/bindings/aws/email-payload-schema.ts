@@ -5,7 +5,7 @@ import type { EmailPayload } from './email-payload.js';
 export const EmailPayloadSchema = z
   .object({
     issueId: z.string().min(1).max(128),
-    kind: z.enum(['agent_code', 'user_code', 'assisted_session_started']),
+    kind: z.enum(['agent_code', 'user_code', 'assisted_session_started', 'assisted_session_receipt']),
     to: z.email().max(254),
     subject: z.string().min(1).max(200),
     text: z.string().min(1).max(10_000),

@@ -1,13 +1,18 @@
 /** The payload every notification Lambda receives (validated on both sides). */
 export interface EmailPayload {
   readonly issueId: string;
-  readonly kind: 'agent_code' | 'user_code' | 'assisted_session_started';
+  readonly kind: 'agent_code' | 'user_code' | 'assisted_session_started' | 'assisted_session_receipt';
   readonly to: string;
   readonly subject: string;
   readonly text: string;
 }
 
-const KINDS: ReadonlySet<string> = new Set(['agent_code', 'user_code', 'assisted_session_started']);
+const KINDS: ReadonlySet<string> = new Set([
+  'agent_code',
+  'user_code',
+  'assisted_session_started',
+  'assisted_session_receipt',
+]);
 // The e-mail pattern zod 4 uses for `z.email()`, so both sides accept the same addresses.
 const EMAIL =
   /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;

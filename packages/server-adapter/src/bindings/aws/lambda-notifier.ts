@@ -20,7 +20,7 @@ export interface LambdaNotifierFunctions {
   readonly agentCode: string;
   /** Function that e-mails the user's code (`user_code`). */
   readonly userCode: string;
-  /** Function that e-mails the handoff / assisted-session notice (`assisted_session_started`). */
+  /** Function that e-mails the handoff / assisted-session notice and receipt (`assisted_session_started`, `assisted_session_receipt`). */
   readonly handoff: string;
 }
 
@@ -54,6 +54,8 @@ const FUNCTION_FOR: Readonly<Record<NotificationKind, keyof LambdaNotifierFuncti
   agent_code: 'agentCode',
   user_code: 'userCode',
   assisted_session_started: 'handoff',
+  // The receipt goes through the same function as the notice it follows.
+  assisted_session_receipt: 'handoff',
 };
 
 function isTimeoutOrNetwork(error: unknown): boolean {

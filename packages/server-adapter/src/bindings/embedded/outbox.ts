@@ -5,12 +5,12 @@ import type { Clock, Notification, Notifier, SqlExecutor } from '../../ports/ind
 /**
  * One message of the development outbox (`GET /dev/outbox`, `server.outbox()`): what the
  * notifier would have e-mailed. `code` carries the one-time code of a code message so that
- * tools read it without parsing `text`. Assisted-session notices carry no link: the
- * destination link goes to the agent's screen, never by e-mail.
+ * tools read it without parsing `text`. The "assisted session started" notice carries the
+ * user's end link; destination links go to the agent's screen, never by e-mail.
  */
 export const OutboxMessage = z.object({
   issueId: z.string(),
-  kind: z.enum(['agent_code', 'user_code', 'assisted_session_started']),
+  kind: z.enum(['agent_code', 'user_code', 'assisted_session_started', 'assisted_session_receipt']),
   to: z.string(),
   subject: z.string(),
   text: z.string(),

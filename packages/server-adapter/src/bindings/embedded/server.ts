@@ -4,6 +4,7 @@ import { type CoreDirectory, type Notifier, type SqlDatabase, systemClock } from
 import { createSupportServer, type SupportServer, type SupportServerOptions } from '../../server.js';
 import { sqlCoreDirectory } from '../postgres/directory.js';
 import { type AgentTokenOverrides, createLocalIdentity, type LocalIdentity } from './identity.js';
+import { withEmbeddedLocales } from './locales.js';
 import { type OutboxMessage, outboxNotifier, readOutbox } from './outbox.js';
 import { openPgliteDatabase, type PgliteInstance, pgliteDatabase } from './pglite.js';
 import { seedDemoData } from './seed.js';
@@ -50,7 +51,7 @@ export async function createEmbeddedSupportServer(
   try {
     await prepareEmbeddedDatabase(database, options.seed ?? true);
     const clock = options.clock ?? systemClock;
-    const directory = sqlCoreDirectory(database);
+    const directory = withEmbeddedLocales(sqlCoreDirectory(database), database);
     const identity = await createLocalIdentity({
       directory,
       clock,
