@@ -36,7 +36,15 @@ function setup(kind: 'technical-assistance' | 'ecosystem-admin', status: 'active
       decidedBy: 'Waizant Compliance',
       decidedAt: PROCESS.updatedAt,
     },
-    { ...PROCESS, id: IDS.handoff, status: 'approved', detail: '', reason: null, decidedBy: null, decidedAt: null },
+    {
+      ...PROCESS,
+      id: IDS.handoff,
+      status: 'approved',
+      detail: '',
+      reason: null,
+      decidedBy: null,
+      decidedAt: null,
+    },
   ]);
   const flow = createSupportFlow({
     flow: kind,

@@ -1,11 +1,11 @@
 import type { StoryContext } from '@storybook/web-components-vite';
 import {
-  type FakeOptions,
+  type FakeSupportOptions,
   FakeSupportServices,
   type FakeUser,
   makeUser,
   membership,
-} from '../test/fake-services.js';
+} from '@waizant/support-core/testing';
 
 /** The people the fake server knows (the same cast as the element tests). */
 export interface People {
@@ -31,7 +31,7 @@ export interface World {
 /** What a story may ask of its fake server (`parameters.world`). */
 export interface WorldParameters {
   /** Options of the fake (timers, limits, latency). */
-  readonly fake?: Omit<FakeOptions, 'users' | 'now'>;
+  readonly fake?: Omit<FakeSupportOptions, 'users' | 'now'>;
   /** How many processes the successor has in the first inherited ecosystem (default 12). */
   readonly processes?: number;
 }

@@ -1,14 +1,14 @@
 import { fixture, html } from '@open-wc/testing';
 import type { CodePurpose, Flow } from '@waizant/support-core';
 import '../src/define.js';
-import type { WaizantSupportFlow } from '../src/components/support-flow/support-flow.component.js';
 import {
-  type FakeOptions,
+  type FakeSupportOptions,
   FakeSupportServices,
   type FakeUser,
   makeUser,
   membership,
-} from './fake-services.js';
+} from '@waizant/support-core/testing';
+import type { WaizantSupportFlow } from '../src/components/support-flow/support-flow.component.js';
 import { $, text, type, waitFor } from './helpers.js';
 
 export const XSS_IMG = '<img src=x onerror=window.__xss=1>';
@@ -49,8 +49,9 @@ export function people() {
   return { admin, managed, successor, disabled };
 }
 
-export function fakeWith(users: FakeUser[], options: Omit<FakeOptions, 'users'> = {}) {
-  return new FakeSupportServices({ users, ...options });
+/** A fake server knowing `users`; each call takes 5 ms unless told, so pending states show. */
+export function fakeWith(users: FakeUser[], options: Omit<FakeSupportOptions, 'users'> = {}) {
+  return new FakeSupportServices({ users, latencyMs: 5, ...options });
 }
 
 export async function mountFlow(

@@ -14,8 +14,8 @@ import {
   LookupRequest,
   type LookupResponse,
   type ProcessDetail,
-  type ProcessListQuery as ProcessListQueryType,
   ProcessListQuery,
+  type ProcessListQuery as ProcessListQueryType,
   type ProcessPage,
   SelectEcosystemRequest,
   type SupportSessionView,
@@ -279,7 +279,11 @@ export class FakeSupportServices extends FakeSessionStore implements SupportServ
     return this.view(s);
   }
 
-  async listProcesses(sessionId: string, query: ProcessListQueryType, options: CallOptions): Promise<ProcessPage> {
+  async listProcesses(
+    sessionId: string,
+    query: ProcessListQueryType,
+    options: CallOptions,
+  ): Promise<ProcessPage> {
     await this.enter('listProcesses', `listProcesses:${query.cursor ?? 'first'}`, options);
     const parsed = parse(ProcessListQuery, query);
     const s = this.activity(sessionId);
@@ -355,7 +359,10 @@ export class FakeSupportServices extends FakeSessionStore implements SupportServ
 }
 
 /** Validates a request with its contract schema, as the server's boundary does. */
-function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } }, input: unknown): T {
+function parse<T>(
+  schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } },
+  input: unknown,
+): T {
   const result = schema.safeParse(input);
   if (!result.success) throw new SupportError('invalid_input', 'The request does not match the contract.');
   return result.data;

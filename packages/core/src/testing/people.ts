@@ -2,12 +2,7 @@
  * The people and processes a fake server knows: plain records a test or a story builds with
  * `makeUser`, `membership` and `makeProcesses`.
  */
-import type {
-  EcosystemMembership,
-  ProcessDetail,
-  ProcessKind,
-  ProcessStatus,
-} from '../contract/api.js';
+import type { EcosystemMembership, ProcessDetail, ProcessKind, ProcessStatus } from '../contract/api.js';
 import type { Role, UserStatus } from '../contract/primitives.js';
 
 export interface FakeUser {

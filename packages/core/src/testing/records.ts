@@ -104,7 +104,8 @@ export function sessionIneligibility(s: SessionRecord): IneligibleReason | null 
 /** Whether the session passed its idle or absolute deadline at `now`. */
 export function isPastDeadline(s: SessionRecord, now: number, limits: FakeLimits): boolean {
   return (
-    !isClosedStep(s.step) && (now >= s.lastActivityAt + limits.idleMs || now >= s.createdAt + limits.absoluteMs)
+    !isClosedStep(s.step) &&
+    (now >= s.lastActivityAt + limits.idleMs || now >= s.createdAt + limits.absoluteMs)
   );
 }
 
