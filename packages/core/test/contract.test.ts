@@ -197,7 +197,9 @@ describe('route table and OpenAPI', () => {
     expect(posts.length).toBeGreaterThan(0);
     expect(posts.filter(([, route]) => !route.body).map(([name]) => name)).toEqual([]);
     // Strict: a field the contract does not know is refused, whatever else the body holds.
-    const lenient = posts.filter(([, route]) => route.body?.safeParse({ unexpected: true }).success !== false);
+    const lenient = posts.filter(
+      ([, route]) => route.body?.safeParse({ unexpected: true }).success !== false,
+    );
     expect(lenient.map(([name]) => name)).toEqual([]);
     for (const [name, route] of list) expect(route.agentAuth, name).toBe(name !== 'redeemHandoff');
   });
