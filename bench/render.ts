@@ -8,12 +8,14 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { chromiumLaunchOptions } from '../tools/chromium.mjs';
 import { ms, root, writeResult } from './lib.js';
 
 const { chromium } = createRequire(join(root, 'examples/back-office/package.json'))(
   'playwright-core',
 ) as typeof import('playwright-core');
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const launch = chromiumLaunchOptions();
+const CHROME = launch.executablePath;
 // localhost is a secure context (the fake server draws ids with crypto.randomUUID); requests never leave the page.
 const RUNS = 7;
 
@@ -66,17 +68,7 @@ const server = createServer((req, res) => {
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const ORIGIN = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-const browser = await chromium.launch({
-  executablePath: CHROME,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(launch);
 const results: RenderResult[] = [];
 try {
   for (let run = 0; run < RUNS; run++) {

@@ -6,7 +6,7 @@
  * the figures are the elements' own. The fake (which loads the whole core) is imported only
  * after (1), so (1) fetches what a host page fetches.
  */
-type Fake = typeof import('../../packages/elements/test/fake-services.js');
+type Fake = typeof import('../../packages/core/src/testing.js');
 
 const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
 
@@ -46,7 +46,7 @@ async function main() {
   flow.remove();
 
   const { FakeSupportServices, makeUser, membership }: Fake = await import(
-    '../../packages/elements/test/fake-services.js'
+    '../../packages/core/src/testing.js'
   );
   const successor = makeUser({
     name: 'Sofía Gómez',

@@ -1,15 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { nodeSuiteConfig } from '../../tools/vitest.js';
 
 // The Lambda sources import the server adapter's TypeScript sources, as the bundler does.
-const conditions = ['@waizant/source', 'node', 'development|production'];
-
-export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions } },
-  test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-  },
-});
+export default nodeSuiteConfig({ testTimeout: 120_000, hookTimeout: 120_000 });

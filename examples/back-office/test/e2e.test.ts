@@ -3,16 +3,16 @@
  * Debian's Chromium through playwright-core. Codes are read from the dev mailbox page; the
  * QR is decoded from the picture the agent sees and opened in a second tab (the phone).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Lang, loadMessages, type Messages } from '@waizant/support-elements';
 import jsQR from 'jsqr';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions } from '../../../tools/chromium.mjs';
 import { REPO_ROOT, type RunningDemo, startDemo } from '../src/demo.js';
 
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_ROOT, '.artifacts', 'screenshots');
 const AGENT = { name: 'Ana Agent', email: 'ana.agent@support.waizant.local' };
 
@@ -20,23 +20,9 @@ let demo: RunningDemo;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROME)) {
-    throw new Error(`Chromium not found at ${CHROME}: apt-get install -y chromium, or set CHROME_PATH.`);
-  }
+  const launch = chromiumLaunchOptions();
   demo = await startDemo({ port: 0, dataDir: null, testControls: true });
-  browser = await chromium.launch({
-    executablePath: CHROME,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await chromium.launch(launch);
 });
 
 afterAll(async () => {

@@ -4,18 +4,15 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { loadMessages } from '@waizant/support-elements';
 import { chromium } from 'playwright-core';
+// chromium.mjs is the workspace's tools/chromium.mjs, copied here by run.mjs.
+import { chromiumLaunchOptions } from './chromium.mjs';
 import { DEMO, startNodeHost } from './host.mjs';
 
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const t = await loadMessages('en');
 const host = await startNodeHost({
   pages: { esbuild: resolve('dist-esbuild'), vite: resolve('dist-vite') },
 });
-const browser = await chromium.launch({
-  executablePath: CHROME,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 
 async function until(what, probe, timeoutMs = 20_000) {
   const end = Date.now() + timeoutMs;

@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSupportFlow, SupportError, type SupportFlow, type SupportFlowState } from '../src/index.js';
-import { IDS, PROCESS, T0 } from './fixtures.js';
-import { createInMemoryServices } from './in-memory-services.js';
+import { FakeSupportServices, makeUser } from '../src/testing.js';
+import { ECOSYSTEMS, IDS, PROCESS, T0 } from './fixtures.js';
 
 let flows: SupportFlow[] = [];
 
@@ -18,11 +18,37 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function setup(kind: 'technical-assistance' | 'ecosystem-admin', user?: 'active' | 'disabled') {
-  const server = createInMemoryServices({ now: () => Date.now(), ...(user ? { flowUser: user } : {}) });
+function setup(kind: 'technical-assistance' | 'ecosystem-admin', status: 'active' | 'disabled' = 'active') {
+  const ana = makeUser({
+    id: IDS.user,
+    name: 'Ana Pérez',
+    email: 'ana.perez@example.com',
+    status,
+    ecosystems: ECOSYSTEMS.map((e) => ({ ...e })),
+  });
+  // One process per page, so the activity has a second page to load.
+  const server = new FakeSupportServices({ users: [ana], now: () => Date.now(), pageSize: 1 });
+  server.processes.set(ana.id, [
+    {
+      ...PROCESS,
+      detail: 'The validation process for The Successor was rejected by Waizant',
+      reason: 'The identity document had expired.',
+      decidedBy: 'Waizant Compliance',
+      decidedAt: PROCESS.updatedAt,
+    },
+    {
+      ...PROCESS,
+      id: IDS.handoff,
+      status: 'approved',
+      detail: '',
+      reason: null,
+      decidedBy: null,
+      decidedAt: null,
+    },
+  ]);
   const flow = createSupportFlow({
     flow: kind,
-    services: server.services,
+    services: server,
     now: () => Date.now(),
     handoffPollMs: 1000,
   });
@@ -84,14 +110,15 @@ describe('Technical Assistance, headless', () => {
     flow.openDestination('app');
     expect((await settle(flow)).view).toBe('qr');
     expect(flow.state.qrPhase).toBe('waiting');
-    server.claim(flow.state.handoff?.id ?? '');
+    server.claimHandoff(flow.state.handoff?.id);
     await vi.advanceTimersByTimeAsync(1000);
     expect((await settle(flow)).qrPhase).toBe('claimed');
 
     flow.finish();
     expect((await settle(flow)).view).toBe('completed');
     expect(flow.state.done).toBe(true);
-    expect(server.calls).toEqual([
+    // Reads (handoff polls, resyncs) aside, the commands in the order the flow sent them.
+    expect(server.calls.filter((call) => !call.startsWith('get'))).toEqual([
       'lookup',
       'createSession',
       'selectEcosystem',
@@ -182,7 +209,10 @@ describe('Technical Assistance, headless', () => {
     flow.requestCancel();
     flow.confirmCancel('The user hung up');
     expect((await settle(flow)).view).toBe('cancelled');
-    expect(server.calls).toContain('cancel:The user hung up');
+    expect(server.calls).toContain('cancel');
+    expect([...server.sessions.values()].map((s) => [s.step, s.cancelReason])).toEqual([
+      ['cancelled', 'The user hung up'],
+    ]);
   });
 
   it('warns before the idle limit, extends on "I\'m still here", and expires when the server says so', async () => {
@@ -236,32 +266,29 @@ describe('Ecosystem Admin, headless', () => {
     const { server, flow } = setup('ecosystem-admin');
     await lookupAndStart(flow);
     await passCode(flow, server, 'user');
-    const sendCode = server.services.sendCode;
-    let failedSends = 0;
-    server.services.sendCode = async () => {
-      failedSends++;
-      throw new SupportError('upstream_unavailable', 'The mail service did not answer.');
-    };
+    server.fail('sendCode', new SupportError('upstream_unavailable', 'The mail service did not answer.'));
     flow.selectEcosystem(IDS.ecoInherited);
     const failed = await settle(flow, (s) => s.view === 'agentCode');
     expect(failed.codePhase).toBe('prompt');
     expect(failed.error?.code).toBe('upstream_unavailable');
     await vi.advanceTimersByTimeAsync(5_000);
-    expect(failedSends).toBe(1);
-    server.services.sendCode = sendCode;
+    // No automatic retry: one failed send, and nothing was mailed.
+    expect(server.calls.filter((call) => call === 'sendCode:agent')).toHaveLength(1);
+    expect(server.outbox.filter((m) => m.purpose === 'agent')).toHaveLength(0);
+    server.heal('sendCode');
     flow.sendCode();
     expect((await settle(flow)).codePhase).toBe('awaiting');
-    expect(server.calls.filter((call) => call === 'sendCode:agent')).toHaveLength(1);
+    expect(server.calls.filter((call) => call === 'sendCode:agent')).toHaveLength(2);
+    expect(server.outbox.filter((m) => m.purpose === 'agent')).toHaveLength(1);
   });
 
   it("a 429 keeps the server's retryAfterSeconds in the error, for the element to say how long to wait", async () => {
     const { server, flow } = setup('ecosystem-admin');
     await lookupAndStart(flow);
-    server.services.sendCode = async () => {
-      throw new SupportError('rate_limited', 'Too many requests; try again later.', {
-        retryAfterSeconds: 2940,
-      });
-    };
+    server.fail(
+      'sendCode',
+      new SupportError('rate_limited', 'Too many requests; try again later.', { retryAfterSeconds: 2940 }),
+    );
     flow.sendCode();
     const limited = await settle(flow);
     expect(limited.view).toBe('userCode');
@@ -275,16 +302,17 @@ describe('a session closed because the user became ineligible', () => {
     await lookupAndStart(flow);
     flow.selectEcosystem(IDS.ecoAdmin);
     await settle(flow);
-    server.services.sendCode = async () => {
-      throw new SupportError('user_ineligible', 'The user can no longer be assisted.', {
-        ineligibleReason: 'account_disabled',
-      });
-    };
+    // The account is disabled meanwhile: the server's re-check before the send closes the session.
+    const [ana] = server.users;
+    if (!ana) throw new Error('no user');
+    ana.status = 'disabled';
     flow.sendCode();
     const closed = await settle(flow);
     expect(closed.view).toBe('ineligible');
     expect(closed.done).toBe(true);
     expect(closed.error).toMatchObject({ code: 'user_ineligible', ineligibleReason: 'account_disabled' });
+    expect(server.outbox).toEqual([]);
+    expect([...server.sessions.values()].map((s) => s.step)).toEqual(['ineligible']);
   });
 
   it('a session the server shows as ineligible (e.g. on resync) ends in the same view', async () => {
@@ -292,15 +320,9 @@ describe('a session closed because the user became ineligible', () => {
     await lookupAndStart(flow);
     const session = flow.state.session;
     if (!session) throw new Error('no session');
-    server.services.selectEcosystem = async () => {
-      throw new SupportError('wrong_step', 'moved');
-    };
-    server.services.getSession = async () => ({
-      ...session,
-      step: 'ineligible',
-      ineligibleReason: 'membership_removed',
-      closedAt: session.serverTime,
-    });
+    // Another request closed the session meanwhile; this command lost the race and the flow resyncs.
+    server.closeIneligible(session.id, 'membership_removed');
+    server.fail('selectEcosystem', new SupportError('wrong_step', 'moved'), 1);
     flow.selectEcosystem(IDS.ecoAdmin);
     const closed = await settle(flow);
     expect(closed.view).toBe('ineligible');

@@ -4,14 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSupportFlow, idleSupportFlowState } from '../src/index.js';
-import { createInMemoryServices } from './in-memory-services.js';
+import { createFakeSupportServices } from '../src/testing.js';
 
 describe('idleSupportFlowState', () => {
   for (const flow of ['technical-assistance', 'ecosystem-admin'] as const) {
     it(`is the ${flow} flow's first view, pending and with nothing allowed`, () => {
       const running = createSupportFlow({
         flow,
-        services: createInMemoryServices({ now: () => Date.now() }).services,
+        services: createFakeSupportServices(),
         codeDigits: 8,
       });
       running.start();

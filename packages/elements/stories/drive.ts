@@ -4,9 +4,9 @@
  * the stories' play functions chain them.
  */
 import type { CodePurpose, Destination, SupportFlowState } from '@waizant/support-core';
+import type { FakeSupportServices } from '@waizant/support-core/testing';
 import type { SuccessorActivity } from '../src/components/successor-activity/successor-activity.component.js';
 import type { WaizantSupportFlow } from '../src/components/support-flow/support-flow.component.js';
-import type { FakeSupportServices } from '../test/fake-services.js';
 
 const TIMEOUT_MS = 15_000;
 const POLL_MS = 25;
@@ -189,7 +189,7 @@ export async function openDestination(d: Drive, destination: Destination): Promi
 
 /** The phone scans the QR (the fake's app redeems it); resolves once the flow has seen it. */
 export async function claimQr(d: Drive): Promise<void> {
-  d.fake.claimLatestHandoff();
+  d.fake.claimHandoff();
   await find(d.el, '[data-qr-claimed]', undefined, d.signal);
 }
 

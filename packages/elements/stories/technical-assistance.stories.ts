@@ -13,7 +13,7 @@ import { UNKNOWN_EMAIL, type WorldParameters, worldOf } from './world.js';
 
 // Module A, **Technical Assistance**: every view and state of `<waizant-support-flow>`,
 // reached the honest way. Each story renders the element on its own in-memory fake server
-// (`test/fake-services.ts`) and its play function drives it through the shadow DOM: types
+// (`@waizant/support-core/testing`) and its play function drives it through the shadow DOM: types
 // the email, clicks, reads the codes from the fake's outbox. Use the toolbar (or the `lang`
 // control) for Spanish and the theming controls for the `--waizant-*` custom properties.
 // (The docs page describes the element from the Custom Elements Manifest.)

@@ -1,23 +1,6 @@
 import type { StoryContext } from '@storybook/web-components-vite';
-import {
-  type FakeOptions,
-  FakeSupportServices,
-  type FakeUser,
-  makeUser,
-  membership,
-} from '../test/fake-services.js';
-
-/** The people the fake server knows (the same cast as the element tests). */
-export interface People {
-  /** Administrator of Casa Pérez, managed user of Oficina Centro: three destinations. */
-  readonly admin: FakeUser;
-  /** Managed user of Familia Ruiz: two destinations. */
-  readonly managed: FakeUser;
-  /** Successor of two inherited ecosystems, with succession processes. */
-  readonly successor: FakeUser;
-  /** A disabled account: found, but cannot be assisted. */
-  readonly disabled: FakeUser;
-}
+import { type FakeSupportOptions, FakeSupportServices } from '@waizant/support-core/testing';
+import { type People, people } from '../test/people.js';
 
 export const REJECTED_TITLE = 'The validation process for The Successor was rejected by Waizant';
 export const UNKNOWN_EMAIL = 'nobody@example.com';
@@ -31,39 +14,9 @@ export interface World {
 /** What a story may ask of its fake server (`parameters.world`). */
 export interface WorldParameters {
   /** Options of the fake (timers, limits, latency). */
-  readonly fake?: Omit<FakeOptions, 'users' | 'now'>;
+  readonly fake?: Omit<FakeSupportOptions, 'users' | 'now'>;
   /** How many processes the successor has in the first inherited ecosystem (default 12). */
   readonly processes?: number;
-}
-
-function people(): People {
-  return {
-    admin: makeUser({
-      name: 'Ana Pérez',
-      email: 'ana.perez@example.com',
-      ecosystems: [membership('Casa Pérez', 'administrator'), membership('Oficina Centro', 'managed')],
-    }),
-    managed: makeUser({
-      name: 'Luis Ruiz',
-      email: 'luis.ruiz@example.com',
-      ecosystems: [membership('Familia Ruiz', 'managed')],
-    }),
-    successor: makeUser({
-      name: 'Sofía Gómez',
-      email: 'sofia.gomez@example.com',
-      ecosystems: [
-        membership('Legado Gómez', 'administrator', true),
-        membership('Finca El Roble', 'managed', true),
-        membership('Club', 'managed', false),
-      ],
-    }),
-    disabled: makeUser({
-      name: 'Pedro Bloqueado',
-      email: 'pedro@example.com',
-      status: 'disabled',
-      ecosystems: [membership('Casa', 'administrator')],
-    }),
-  };
 }
 
 function createWorld(parameters: WorldParameters = {}): World {

@@ -1,8 +1,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { SupportFlowState } from '@waizant/support-core';
+import type { FakeSupportServices } from '@waizant/support-core/testing';
 import type { SuccessorActivity } from '../src/components/successor-activity/successor-activity.component.js';
 import type { WaizantSupportFlow } from '../src/components/support-flow/support-flow.component.js';
-import type { FakeSupportServices } from './fake-services.js';
 import { chooseEcosystem, enterCode, fakeWith, mountFlow, people, sendCode, start } from './fixtures.js';
 import { $, $all, tolerateResizeObserverLoop, type, waitFor } from './helpers.js';
 
@@ -136,7 +136,7 @@ for (const lang of ['en', 'es'] as const) {
       $(el, '[data-destination="app"]').click();
       await waitFor(el, 'img[part="qr"]');
       await expectNoViolations(el, 'QR (waiting)');
-      fake.claimLatestHandoff();
+      fake.claimHandoff();
       await waitFor(el, '[data-qr-claimed]');
       await expectNoViolations(el, 'QR (claimed)');
 

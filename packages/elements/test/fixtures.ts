@@ -1,14 +1,8 @@
 import { fixture, html } from '@open-wc/testing';
 import type { CodePurpose, Flow } from '@waizant/support-core';
 import '../src/define.js';
+import { type FakeSupportOptions, FakeSupportServices, type FakeUser } from '@waizant/support-core/testing';
 import type { WaizantSupportFlow } from '../src/components/support-flow/support-flow.component.js';
-import {
-  type FakeOptions,
-  FakeSupportServices,
-  type FakeUser,
-  makeUser,
-  membership,
-} from './fake-services.js';
 import { $, text, type, waitFor } from './helpers.js';
 
 export const XSS_IMG = '<img src=x onerror=window.__xss=1>';
@@ -20,37 +14,11 @@ declare global {
   }
 }
 
-export function people() {
-  const admin = makeUser({
-    name: 'Ana Pérez',
-    email: 'ana.perez@example.com',
-    ecosystems: [membership('Casa Pérez', 'administrator'), membership('Oficina Centro', 'managed')],
-  });
-  const managed = makeUser({
-    name: 'Luis Ruiz',
-    email: 'luis.ruiz@example.com',
-    ecosystems: [membership('Familia Ruiz', 'managed')],
-  });
-  const successor = makeUser({
-    name: 'Sofía Gómez',
-    email: 'sofia.gomez@example.com',
-    ecosystems: [
-      membership('Legado Gómez', 'administrator', true),
-      membership('Finca El Roble', 'managed', true),
-      membership('Club', 'managed', false),
-    ],
-  });
-  const disabled = makeUser({
-    name: 'Pedro Bloqueado',
-    email: 'pedro@example.com',
-    status: 'disabled',
-    ecosystems: [membership('Casa', 'administrator')],
-  });
-  return { admin, managed, successor, disabled };
-}
+export { people } from './people.js';
 
-export function fakeWith(users: FakeUser[], options: Omit<FakeOptions, 'users'> = {}) {
-  return new FakeSupportServices({ users, ...options });
+/** A fake server knowing `users`; each call takes 5 ms unless told, so pending states show. */
+export function fakeWith(users: FakeUser[], options: Omit<FakeSupportOptions, 'users'> = {}) {
+  return new FakeSupportServices({ users, latencyMs: 5, ...options });
 }
 
 export async function mountFlow(

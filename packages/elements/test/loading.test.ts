@@ -1,10 +1,11 @@
 /**
  * Defining the tags loads neither the statechart nor the HTTP client: the flow paints its
  * first view at once, allows nothing until its statechart runs, and loads the HTTP client
- * only for a request and only when the host gave no `services`.
- * This file runs in a page of its own, so the module fetches it checks are its own.
+ * only for a request and only when the host gave no `services` (the last in loading-http.test.ts).
+ * This file runs in a page of its own and no test here makes an HTTP request, so the module
+ * fetches it checks are its own whatever the order of its tests.
  */
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../src/define.js';
 import { WaizantSupportFlow } from '../src/components/support-flow/support-flow.component.js';
 import { fakeWith, people, searchEmail } from './fixtures.js';
@@ -12,6 +13,8 @@ import { $, text, type, waitFor } from './helpers.js';
 
 const fetched = (path: string) =>
   performance.getEntriesByType('resource').some((entry) => new URL(entry.name).pathname.endsWith(path));
+// What defining the tags fetched, taken before any test runs (the tests below load the statechart).
+const atDefine = { statechart: fetched('/support-flow.engine.ts'), http: fetched('/src/http/client.ts') };
 
 /** Holds the statechart back until the test lets it through, as a slow network would. */
 let release: () => void = () => {};
@@ -26,16 +29,11 @@ class SlowNetworkFlow extends WaizantSupportFlow {
 customElements.define('slow-network-flow', SlowNetworkFlow);
 
 describe('<waizant-support-flow> loading on demand', () => {
-  const realFetch = globalThis.fetch;
-  afterEach(() => {
-    globalThis.fetch = realFetch;
-  });
-
   it('defining the tags fetches neither the statechart nor the HTTP client', () => {
     expect(customElements.get('waizant-support-flow')).to.not.equal(undefined);
     expect(customElements.get('successor-activity')).to.not.equal(undefined);
-    expect(fetched('/support-flow.engine.ts'), 'statechart').to.equal(false);
-    expect(fetched('/src/http/client.ts'), 'HTTP client').to.equal(false);
+    expect(atDefine.statechart, 'statechart').to.equal(false);
+    expect(atDefine.http, 'HTTP client').to.equal(false);
   });
 
   it('paints the lookup form before its statechart arrives, and sends nothing until then', async () => {
@@ -71,25 +69,5 @@ describe('<waizant-support-flow> loading on demand', () => {
     } finally {
       el.remove();
     }
-  });
-
-  it('loads the HTTP client for the first request when the host gives only api-base', async () => {
-    const seen: string[] = [];
-    globalThis.fetch = (async (input: RequestInfo | URL) => {
-      seen.push((input as Request).url);
-      return new Response(JSON.stringify({ found: false }), {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      });
-    }) as typeof fetch;
-    const el = await fixture<WaizantSupportFlow>(
-      html`<waizant-support-flow api-base="/api/support" .token=${'agent-token'}></waizant-support-flow>`,
-    );
-    expect(fetched('/src/http/client.ts')).to.equal(false);
-    type($<HTMLInputElement>(el, '#email'), 'nobody@example.com');
-    $(el, '[data-action="search"]').click();
-    await waitFor(el, '[data-not-found]');
-    expect(text($(el, '[data-not-found]'))).to.contain('nobody@example.com');
-    expect(seen).to.deep.equal([`${location.origin}/api/support/lookup`]);
   });
 });

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../src/components/successor-activity/successor-activity.js';
+import { FakeSupportServices } from '@waizant/support-core/testing';
 import type { SuccessorActivity } from '../src/components/successor-activity/successor-activity.component.js';
-import { FakeSupportServices } from './fake-services.js';
 import { people } from './fixtures.js';
 import { $, $all, deepActiveElement, text, tolerateResizeObserverLoop, waitFor } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
+import { makeUser, membership } from '@waizant/support-core/testing';
 import type { WaizantSupportFlow } from '../src/components/support-flow/support-flow.component.js';
-import { makeUser, membership } from './fake-services.js';
 import {
   chooseEcosystem,
   enterCode,

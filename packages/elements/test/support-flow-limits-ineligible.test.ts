@@ -17,9 +17,7 @@ import { $, $maybe, text, waitFor } from './helpers.js';
 async function sendRefusedWith(error: SupportError, lang = 'en'): Promise<WaizantSupportFlow> {
   const { admin } = people();
   const fake = fakeWith([admin]);
-  fake.sendCode = async () => {
-    throw error;
-  };
+  fake.fail('sendCode', error);
   const el = await mountFlow(fake, 'technical-assistance', lang);
   await searchEmail(el, admin.email);
   await start(el);

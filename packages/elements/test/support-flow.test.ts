@@ -120,7 +120,7 @@ describe('<waizant-support-flow> Technical Assistance', () => {
     expect(qr.naturalWidth).to.be.greaterThan(100);
     expect(text($(el, '[data-countdown="qr.expiresIn"]'))).to.match(/expires in [12]:\d\d/);
     expect($<HTMLButtonElement>(el, '[data-action="regenerate"]').disabled).to.equal(false);
-    fake.claimLatestHandoff();
+    fake.claimHandoff();
     await waitFor(el, '[data-qr-claimed]');
     expect(text($(el, '[data-qr-claimed]'))).to.equal('Signed in on the phone.');
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type * as T from '../ui.js';
 import {
   CancelReason,
   CodePurpose,
@@ -30,7 +31,7 @@ export const EcosystemMembership = doc(
     description: '`inherited` marks an ecosystem received as successor',
   },
 );
-export type EcosystemMembership = z.infer<typeof EcosystemMembership>;
+export type EcosystemMembership = T.EcosystemMembership;
 
 export const IneligibleReason = z.enum([
   'account_unconfirmed',
@@ -41,7 +42,7 @@ export const IneligibleReason = z.enum([
   /** Only once a session is open: the user no longer holds the selected ecosystem (with the same role). */
   'membership_removed',
 ]);
-export type IneligibleReason = z.infer<typeof IneligibleReason>;
+export type IneligibleReason = T.IneligibleReason;
 
 export const UserSummary = doc(
   z.object({
@@ -53,10 +54,10 @@ export const UserSummary = doc(
   }),
   { id: 'UserSummary' },
 );
-export type UserSummary = z.infer<typeof UserSummary>;
+export type UserSummary = T.UserSummary;
 
 export const LookupRequest = doc(z.strictObject({ email: Email, flow: Flow }), { id: 'LookupRequest' });
-export type LookupRequest = z.infer<typeof LookupRequest>;
+export type LookupRequest = T.LookupRequest;
 
 export const LookupResponse = doc(
   z.discriminatedUnion('found', [
@@ -70,7 +71,7 @@ export const LookupResponse = doc(
   ]),
   { id: 'LookupResponse' },
 );
-export type LookupResponse = z.infer<typeof LookupResponse>;
+export type LookupResponse = T.LookupResponse;
 
 // ───────────────────────────── sessions ─────────────────────────────
 
@@ -92,7 +93,7 @@ export const SessionStep = z.enum([
   'ineligible',
   'ended_by_user',
 ]);
-export type SessionStep = z.infer<typeof SessionStep>;
+export type SessionStep = T.SessionStep;
 
 export const CodeChallenge = doc(
   z.object({
@@ -106,7 +107,7 @@ export const CodeChallenge = doc(
   }),
   { id: 'CodeChallenge' },
 );
-export type CodeChallenge = z.infer<typeof CodeChallenge>;
+export type CodeChallenge = T.CodeChallenge;
 
 export const SupportSessionView = doc(
   z.object({
@@ -136,36 +137,36 @@ export const SupportSessionView = doc(
   }),
   { id: 'SupportSession' },
 );
-export type SupportSessionView = z.infer<typeof SupportSessionView>;
+export type SupportSessionView = T.SupportSessionView;
 
 export const CreateSessionRequest = doc(z.strictObject({ flow: Flow, userId: Id }), {
   id: 'CreateSessionRequest',
 });
-export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+export type CreateSessionRequest = T.CreateSessionRequest;
 
 export const SelectEcosystemRequest = doc(z.strictObject({ ecosystemId: Id }), {
   id: 'SelectEcosystemRequest',
 });
-export type SelectEcosystemRequest = z.infer<typeof SelectEcosystemRequest>;
+export type SelectEcosystemRequest = T.SelectEcosystemRequest;
 
 export const EmptyRequest = doc(z.strictObject({}), { id: 'EmptyRequest' });
-export type EmptyRequest = z.infer<typeof EmptyRequest>;
+export type EmptyRequest = T.EmptyRequest;
 
 export function verifyCodeRequest(digits?: number) {
   return z.strictObject({ code: digits === undefined ? VerificationCode : verificationCode(digits) });
 }
 export const VerifyCodeRequest = doc(verifyCodeRequest(), { id: 'VerifyCodeRequest' });
-export type VerifyCodeRequest = z.infer<typeof VerifyCodeRequest>;
+export type VerifyCodeRequest = T.VerifyCodeRequest;
 
 export const CancelRequest = doc(z.strictObject({ reason: CancelReason }), { id: 'CancelRequest' });
-export type CancelRequest = z.infer<typeof CancelRequest>;
+export type CancelRequest = T.CancelRequest;
 
 // ───────────────────────────── handoffs ─────────────────────────────
 
 export const CreateHandoffRequest = doc(z.strictObject({ destination: Destination }), {
   id: 'CreateHandoffRequest',
 });
-export type CreateHandoffRequest = z.infer<typeof CreateHandoffRequest>;
+export type CreateHandoffRequest = T.CreateHandoffRequest;
 
 export const Handoff = doc(
   z.object({
@@ -180,10 +181,10 @@ export const Handoff = doc(
   }),
   { id: 'Handoff' },
 );
-export type Handoff = z.infer<typeof Handoff>;
+export type Handoff = T.Handoff;
 
 export const HandoffState = z.enum(['pending', 'claimed', 'expired', 'revoked']);
-export type HandoffState = z.infer<typeof HandoffState>;
+export type HandoffState = T.HandoffState;
 
 export const HandoffStatus = doc(
   z.object({
@@ -196,12 +197,12 @@ export const HandoffStatus = doc(
   }),
   { id: 'HandoffStatus' },
 );
-export type HandoffStatus = z.infer<typeof HandoffStatus>;
+export type HandoffStatus = T.HandoffStatus;
 
 export const RedeemHandoffRequest = doc(z.strictObject({ token: HandoffToken }), {
   id: 'RedeemHandoffRequest',
 });
-export type RedeemHandoffRequest = z.infer<typeof RedeemHandoffRequest>;
+export type RedeemHandoffRequest = T.RedeemHandoffRequest;
 
 /** 256-bit opaque refresh token, base64url. */
 export const RefreshToken = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'expected a refresh token'));
@@ -224,15 +225,15 @@ export const AssistedSession = doc(
   }),
   { id: 'AssistedSession' },
 );
-export type AssistedSession = z.infer<typeof AssistedSession>;
+export type AssistedSession = T.AssistedSession;
 
 // ───────────────────────────── successor activity ─────────────────────────────
 
 export const ProcessKind = z.enum(['designation', 'validation', 'transfer']);
-export type ProcessKind = z.infer<typeof ProcessKind>;
+export type ProcessKind = T.ProcessKind;
 
 export const ProcessStatus = z.enum(['pending', 'in_review', 'approved', 'rejected']);
-export type ProcessStatus = z.infer<typeof ProcessStatus>;
+export type ProcessStatus = T.ProcessStatus;
 
 const processSummaryShape = {
   id: Id,
@@ -245,7 +246,7 @@ const processSummaryShape = {
 };
 
 export const ProcessSummary = doc(z.object(processSummaryShape), { id: 'ProcessSummary' });
-export type ProcessSummary = z.infer<typeof ProcessSummary>;
+export type ProcessSummary = T.ProcessSummary;
 
 export const ProcessDetail = doc(
   z.object({
@@ -257,7 +258,7 @@ export const ProcessDetail = doc(
   }),
   { id: 'ProcessDetail' },
 );
-export type ProcessDetail = z.infer<typeof ProcessDetail>;
+export type ProcessDetail = T.ProcessDetail;
 
 export const PROCESS_PAGE_MAX = 100;
 
@@ -269,13 +270,13 @@ export const ProcessListQuery = doc(
   }),
   { id: 'ProcessListQuery' },
 );
-export type ProcessListQuery = z.infer<typeof ProcessListQuery>;
+export type ProcessListQuery = T.ProcessListQuery;
 
 export const ProcessPage = doc(
   z.object({ items: z.array(ProcessSummary), nextCursor: z.nullable(Cursor), total: count() }),
   { id: 'ProcessPage' },
 );
-export type ProcessPage = z.infer<typeof ProcessPage>;
+export type ProcessPage = T.ProcessPage;
 
 // ───────────────────────────── path parameters ─────────────────────────────
 

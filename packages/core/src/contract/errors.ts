@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type * as T from '../ui.js';
 import { IneligibleReason } from './api.js';
 import { doc } from './primitives.js';
 import { ERROR_CODES } from './support-error.js';
@@ -7,7 +8,7 @@ export { ERROR_CODES, ERROR_STATUS, isSupportError, SupportError, TERMINAL_ERROR
 
 /** Stable error codes. Clients branch on these, never on messages. */
 export const ErrorCode = z.enum(ERROR_CODES);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+export type ErrorCode = T.ErrorCode;
 
 export const ErrorDetails = z.strictObject({
   attemptsLeft: z.optional(z.int().check(z.gte(0))),
@@ -22,7 +23,7 @@ export const ErrorDetails = z.strictObject({
       .check(z.maxLength(20)),
   ),
 });
-export type ErrorDetails = z.infer<typeof ErrorDetails>;
+export type ErrorDetails = T.ErrorDetails;
 
 export const ApiErrorBody = doc(
   z.object({
@@ -34,4 +35,4 @@ export const ApiErrorBody = doc(
   }),
   { id: 'ApiError' },
 );
-export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+export type ApiErrorBody = T.ApiErrorBody;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type * as T from '../ui.js';
 import { CANCEL_REASON_MAX, CANCEL_REASON_MIN, DEFAULT_CODE_DIGITS, EMAIL_MAX_LENGTH } from './constants.js';
 
 export { CANCEL_REASON_MAX, CANCEL_REASON_MIN, DEFAULT_CODE_DIGITS, EMAIL_MAX_LENGTH } from './constants.js';
@@ -28,37 +29,37 @@ export const Id = doc(
     ),
   { description: 'Lowercase RFC 9562 UUID', example: '5f0c8a4e-2b7d-4c61-9a3e-0d2f6b1c7e90' },
 );
-export type Id = z.infer<typeof Id>;
+export type Id = T.Id;
 
 /** Trimmed and lower-cased before it is checked, so lookups are case-insensitive. */
 export const Email = doc(
   z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(EMAIL_MAX_LENGTH)), z.email()),
   { description: 'E-mail address (at most 254 characters)', example: 'ana.perez@example.com' },
 );
-export type Email = z.infer<typeof Email>;
+export type Email = T.Email;
 
 export const Timestamp = doc(z.iso.datetime({ offset: true }), { description: 'ISO 8601 date-time, UTC' });
-export type Timestamp = z.infer<typeof Timestamp>;
+export type Timestamp = T.Timestamp;
 
 export const Flow = z.enum(['technical-assistance', 'ecosystem-admin']);
-export type Flow = z.infer<typeof Flow>;
+export type Flow = T.Flow;
 
 /** Role of the end user in one ecosystem: "usuario administrador" or "usuario administrado". */
 export const Role = z.enum(['administrator', 'managed']);
-export type Role = z.infer<typeof Role>;
+export type Role = T.Role;
 
 export const Destination = z.enum(['store', 'web', 'app']);
-export type Destination = z.infer<typeof Destination>;
+export type Destination = T.Destination;
 
 /** The page a destination opens: admins land on the Web home, managed users on My Ecosystem. */
 export const DestinationPage = z.enum(['web-home', 'web-my-ecosystem', 'store', 'app']);
-export type DestinationPage = z.infer<typeof DestinationPage>;
+export type DestinationPage = T.DestinationPage;
 
 export const UserStatus = z.enum(['active', 'unconfirmed', 'disabled', 'locked']);
-export type UserStatus = z.infer<typeof UserStatus>;
+export type UserStatus = T.UserStatus;
 
 export const CodePurpose = z.enum(['agent', 'user']);
-export type CodePurpose = z.infer<typeof CodePurpose>;
+export type CodePurpose = T.CodePurpose;
 
 /** A one-time code of exactly `digits` ASCII digits: no spaces, no Unicode digits. */
 export function verificationCode(digits: number = DEFAULT_CODE_DIGITS) {
@@ -89,7 +90,7 @@ export const CancelReason = doc(
     ),
   { description: 'Why the agent cancels (3–500 characters, no control characters)' },
 );
-export type CancelReason = z.infer<typeof CancelReason>;
+export type CancelReason = T.CancelReason;
 
 /** Opaque pagination cursor issued by the server. */
 export const Cursor = doc(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,200}$/, 'malformed cursor')), {

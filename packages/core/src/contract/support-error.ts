@@ -1,4 +1,4 @@
-import type { ApiErrorBody, ErrorDetails } from './errors.js';
+import type { ApiErrorBody, ErrorDetails } from '../ui.js';
 
 /**
  * The typed error and its codes, kept apart from the schemas (in `errors.ts`) so browser code

@@ -1,14 +1,15 @@
 import { type AnyActorRef, createActor } from 'xstate';
+import { DEFAULT_CODE_DIGITS } from '../contract/constants.js';
 import type {
+  Destination,
+  Flow,
   Handoff,
   HandoffState,
   LookupResponse,
   ProcessDetail,
   ProcessSummary,
   SupportSessionView,
-} from '../contract/api.js';
-import type { Destination, Flow } from '../contract/primitives.js';
-import { DEFAULT_CODE_DIGITS } from '../contract/primitives.js';
+} from '../ui.js';
 import { createSupportMachineActors } from './actors.js';
 import { supportMachine } from './machine.js';
 import type { FlowError, SupportEvent, SupportServices } from './types.js';

@@ -1,5 +1,5 @@
 import { DEFAULT_CODE_DIGITS } from '../contract/constants.js';
-import type { Flow } from '../contract/primitives.js';
+import type { Flow } from '../ui.js';
 import type { SupportFlowState } from './facade.js';
 
 /**

@@ -1,5 +1,9 @@
 import type {
+  CodePurpose,
   CreateSessionRequest,
+  Destination,
+  ErrorCode,
+  Flow,
   Handoff,
   HandoffState,
   HandoffStatus,
@@ -11,9 +15,7 @@ import type {
   ProcessPage,
   ProcessSummary,
   SupportSessionView,
-} from '../contract/api.js';
-import type { ErrorCode } from '../contract/errors.js';
-import type { CodePurpose, Destination, Flow } from '../contract/primitives.js';
+} from '../ui.js';
 import type { SupportFlowState, SupportView } from './facade.js';
 
 /** What every service call receives: a signal to abort it and, for commands, an idempotency key. */

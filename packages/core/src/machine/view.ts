@@ -1,6 +1,6 @@
 import type { SnapshotFrom } from 'xstate';
-import type { Destination } from '../contract/primitives.js';
 import { destinationsForRole } from '../rules/flow.js';
+import type { Destination } from '../ui.js';
 import type { SupportCommand, SupportFlowState, SupportView } from './facade.js';
 import type { supportMachine } from './machine.js';
 import type { StateMeta, SupportEvent } from './types.js';

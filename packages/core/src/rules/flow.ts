@@ -1,5 +1,14 @@
-import type { EcosystemMembership, IneligibleReason, SessionStep, UserSummary } from '../contract/api.js';
-import type { CodePurpose, Destination, DestinationPage, Flow, Role } from '../contract/primitives.js';
+import type {
+  CodePurpose,
+  Destination,
+  DestinationPage,
+  EcosystemMembership,
+  Flow,
+  IneligibleReason,
+  Role,
+  SessionStep,
+  UserSummary,
+} from '../ui.js';
 
 /** The open steps of each flow, in the order the server enforces them. */
 export const FLOW_STEPS: Readonly<Record<Flow, readonly SessionStep[]>> = {

@@ -1,21 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { en } from '../../src/i18n/en.js';
-import {
-  format,
-  formatDuration,
-  formatWait,
-  loadMessages,
-  messagesNow,
-  resolveLang,
-} from '../../src/i18n/index.js';
+import { format, formatDuration, formatWait, loadMessages, resolveLang } from '../../src/i18n/index.js';
 
 describe('i18n', () => {
   it('serves English until Spanish is asked for, then loads it once', async () => {
-    expect(messagesNow('es')).toBe(en);
-    const es = await loadMessages('es');
+    // A fresh module instance, so no other test of this file has loaded Spanish already.
+    vi.resetModules();
+    const fresh = await import('../../src/i18n/index.js');
+    const english = (await import('../../src/i18n/en.js')).en;
+    expect(fresh.messagesNow('es')).toBe(english);
+    const es = await fresh.loadMessages('es');
     expect(es['lookup.start']).toBe('Iniciar proceso de verificación');
-    expect(messagesNow('es')).toBe(es);
-    expect(await loadMessages('es')).toBe(es);
+    expect(fresh.messagesNow('es')).toBe(es);
+    expect(await fresh.loadMessages('es')).toBe(es);
   });
 
   it('has a Spanish string for every English key', async () => {

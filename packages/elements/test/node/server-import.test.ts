@@ -12,7 +12,8 @@ describe('importing the elements on a server', () => {
     expect(typeof (globalThis as { document?: unknown }).document).toBe('undefined');
     // Lit's Node build brings its SSR registry shim; the guarded define registers there, once.
     const registry = (globalThis as { customElements?: CustomElementRegistry }).customElements;
-    if (registry) expect(registry.get('waizant-support-flow')).toBe(define.WaizantSupportFlow);
+    expect(registry?.get('waizant-support-flow')).toBe(define.WaizantSupportFlow);
+    expect(registry?.get('successor-activity')).toBe(define.SuccessorActivity);
     await import('../../src/components/support-flow/support-flow.js');
   });
 

@@ -1,0 +1,88 @@
+/**
+ * The fake server's memory and the transitions every service shares: finding a live session
+ * (expiring it when its deadline passed), closing it, and the handoffs' state.
+ */
+import type { EcosystemMembership, HandoffStatus, IneligibleReason, SessionStep } from '../contract/api.js';
+import { SupportError } from '../contract/support-error.js';
+import { destinationPage, isClosedStep, selectableEcosystems } from '../rules/flow.js';
+import type { FakeUser } from './people.js';
+import { type FakeLimits, type HandoffRecord, isPastDeadline, type SessionRecord } from './records.js';
+
+export class FakeSessionStore {
+  readonly sessions = new Map<string, SessionRecord>();
+  readonly handoffs = new Map<string, HandoffRecord>();
+
+  constructor(
+    /** The people the server knows; a test may change one (status, memberships) mid-session. */
+    readonly users: FakeUser[],
+    private readonly clock: () => number,
+    readonly limits: FakeLimits,
+  ) {}
+
+  now(): number {
+    return this.clock();
+  }
+
+  /** The destination app redeemed a handoff (the phone scanned the QR): the latest one by default. */
+  claimHandoff(handoffId?: string): void {
+    const handoff = handoffId ? this.handoffs.get(handoffId) : [...this.handoffs.values()].pop();
+    if (!handoff) throw new Error('no such handoff');
+    if (handoff.revoked || handoff.claimedAt !== null || this.now() > handoff.expiresAt)
+      throw new Error('the handoff can no longer be claimed');
+    handoff.claimedAt = this.now();
+  }
+
+  /**
+   * Closes a live session as `ineligible`, as the server does when another request (a handoff
+   * redeem, another command) finds that its user can no longer be assisted.
+   */
+  closeIneligible(sessionId: string, reason: IneligibleReason): void {
+    const s = this.sessions.get(sessionId);
+    if (!s || isClosedStep(s.step)) return;
+    s.ineligibleReason = reason;
+    this.close(s, 'ineligible');
+  }
+
+  protected live(sessionId: string, opts: { touch?: boolean; allowClosed?: boolean } = {}): SessionRecord {
+    const s = this.sessions.get(sessionId);
+    if (!s) throw new SupportError('not_found', 'No such session.');
+    const now = this.now();
+    if (isPastDeadline(s, now, this.limits)) this.close(s, 'expired');
+    if (opts.allowClosed) return s;
+    if (s.step === 'expired') throw new SupportError('session_expired', 'The session expired.');
+    if (isClosedStep(s.step)) throw new SupportError('session_closed', 'The session is closed.');
+    if (opts.touch !== false) s.lastActivityAt = now;
+    return s;
+  }
+
+  protected close(s: SessionRecord, step: SessionStep): void {
+    s.step = step;
+    s.code = null;
+    s.closedAt = this.now();
+    for (const h of this.handoffs.values()) if (h.sessionId === s.id && !h.claimedAt) h.revoked = true;
+  }
+
+  protected selectable(s: SessionRecord): readonly EcosystemMembership[] {
+    return selectableEcosystems(s.flow, s.user.ecosystems);
+  }
+
+  protected handoffStatus(s: SessionRecord, handoffId: string): HandoffStatus {
+    const h = this.handoffs.get(handoffId);
+    if (!h || h.sessionId !== s.id) throw new SupportError('not_found', 'No such handoff.');
+    const state = h.claimedAt
+      ? 'claimed'
+      : h.revoked
+        ? 'revoked'
+        : this.now() > h.expiresAt
+          ? 'expired'
+          : 'pending';
+    return {
+      id: h.id,
+      destination: h.destination,
+      page: destinationPage(s.role ?? 'managed', h.destination),
+      state,
+      expiresAt: new Date(h.expiresAt).toISOString(),
+      claimedAt: h.claimedAt === null ? null : new Date(h.claimedAt).toISOString(),
+    };
+  }
+}
