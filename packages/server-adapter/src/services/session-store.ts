@@ -115,14 +115,7 @@ export async function expireSessions(
          RETURNING id, agent_id, session_ref, step,
            CASE WHEN absolute_expires_at <= :now THEN 'absolute' ELSE 'idle' END AS why
        ),
-       c AS (
-         UPDATE support_codes SET revoked_at = :now
-         WHERE session_id IN (SELECT id FROM x) AND consumed_at IS NULL AND revoked_at IS NULL
-       ),
-       h AS (
-         UPDATE support_handoffs SET revoked_at = :now
-         WHERE session_id IN (SELECT id FROM x) AND claimed_at IS NULL AND revoked_at IS NULL
-       ),
+       ${revokeSecretsOf('x')},
        a AS (
          INSERT INTO support_audit (at, agent_id, session_ref, action, outcome, detail)
          SELECT :now, agent_id, session_ref, 'session.expire', 'ok', jsonb_build_object('limit', why)
@@ -138,15 +131,26 @@ export async function expireSessions(
 /** A closed session keeps no live secret: its unused codes and unclaimed handoffs are revoked. */
 export async function revokeSessionSecrets(tx: SqlExecutor, sessionId: string, atIso: string): Promise<void> {
   await tx.query(
-    `UPDATE support_codes SET revoked_at = $2
-     WHERE session_id = $1 AND consumed_at IS NULL AND revoked_at IS NULL`,
-    [sessionId, atIso],
+    ...bind(`WITH closed AS (SELECT :id::uuid AS id), ${revokeSecretsOf('closed')} SELECT 1`, {
+      id: sessionId,
+      now: atIso,
+    }),
   );
-  await tx.query(
-    `UPDATE support_handoffs SET revoked_at = $2
-     WHERE session_id = $1 AND claimed_at IS NULL AND revoked_at IS NULL`,
-    [sessionId, atIso],
-  );
+}
+
+/**
+ * The `WITH` clauses that revoke the unused codes and unclaimed handoffs of the sessions the
+ * clause `closed` returns (by `id`), at `:now`: one rule for every way a session closes.
+ */
+export function revokeSecretsOf(closed: string): string {
+  return `revoked_codes AS (
+         UPDATE support_codes SET revoked_at = :now
+         WHERE session_id IN (SELECT id FROM ${closed}) AND consumed_at IS NULL AND revoked_at IS NULL
+       ),
+       revoked_handoffs AS (
+         UPDATE support_handoffs SET revoked_at = :now
+         WHERE session_id IN (SELECT id FROM ${closed}) AND claimed_at IS NULL AND revoked_at IS NULL
+       )`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { audit } from './audit.js';
 import { drawToken, hmacHex, iso, type ServiceContext } from './context.js';
 import { hitRateLimit, RateLimitedError } from './rate-limits.js';
 import { settleEndedSessions } from './session-ended.js';
-import { instant, liveSession } from './session-store.js';
+import { instant, liveSession, revokeSecretsOf } from './session-store.js';
 import { bind } from './sql.js';
 
 /**
@@ -165,14 +165,7 @@ export async function endByUser(ctx: ServiceContext, token: string): Promise<boo
        UPDATE support_end_links SET used_at = :now
        WHERE token_hash = :token_hash AND session_id IN (SELECT id FROM s)
      ),
-     c AS (
-       UPDATE support_codes SET revoked_at = :now
-       WHERE session_id IN (SELECT id FROM s) AND consumed_at IS NULL AND revoked_at IS NULL
-     ),
-     h AS (
-       UPDATE support_handoffs SET revoked_at = :now
-       WHERE session_id IN (SELECT id FROM s) AND claimed_at IS NULL AND revoked_at IS NULL
-     ),
+     ${revokeSecretsOf('s')},
      a AS (
        INSERT INTO support_audit (at, agent_id, session_ref, action, outcome, detail)
        SELECT :now, agent_id, session_ref, 'session.end_by_user', 'ok', '{}'::jsonb FROM s
