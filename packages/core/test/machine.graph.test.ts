@@ -30,7 +30,7 @@ import {
   sessionView,
   T0,
 } from './fixtures.js';
-import { pathOf, requestInvokes, restingLeaves } from './machine-tree.js';
+import { pathOf, requestInvokes, restingLeaves, watcherInvokes } from './machine-tree.js';
 
 type Snap = SnapshotFrom<typeof supportMachine>;
 // Done/error events of invoked actors are part of the machine's event space at run time.
@@ -42,6 +42,7 @@ const INVOKE_IDS = [...new Set(requestInvokes().map((r) => r.id))];
 const ERROR_CODES: ErrorCode[] = [
   'session_expired',
   'session_closed',
+  'session_ended_by_user',
   'code_invalid',
   'code_locked',
   'wrong_step',
@@ -99,6 +100,7 @@ function serverAnswers(snapshot: Snap): AnyEvent[] {
     }
     events.push(
       done('resyncSession', at(session)),
+      done('resyncSession', at(sessionView(flow, 'ended_by_user'))),
       done('touchSession', at(session)),
       done('confirmExpiry', at(session)),
       done('confirmExpiry', at(sessionView(flow, 'expired'))),
@@ -134,7 +136,18 @@ function serverAnswers(snapshot: Snap): AnyEvent[] {
   for (const id of INVOKE_IDS) for (const code of ERROR_CODES) events.push(failed(id, code));
   // Only actors running in this state can answer; the rest would be ignored anyway.
   const running = new Set(Object.keys(snapshot.children));
-  return events.filter((event) => running.has(event.type.split('.').slice(3).join('.')));
+  const answers = events.filter((event) => running.has(event.type.split('.').slice(3).join('.')));
+  // The session watcher reads the session as someone else left it: still open, or ended by the user.
+  if (running.has('watchSession') && session) answers.push(...watcherReads(flow, session));
+  return answers;
+}
+
+function watcherReads(flow: Flow, session: NonNullable<Snap['context']['session']>): AnyEvent[] {
+  return [
+    { type: 'SESSION.POLLED', output: at(session) },
+    { type: 'SESSION.POLLED', output: at(sessionView(flow, 'ended_by_user')) },
+    { type: 'SESSION.POLLED', output: at(sessionView(flow, 'cancelled')) },
+  ];
 }
 
 const AGENT_COMMANDS: AnyEvent[] = [
@@ -229,14 +242,14 @@ function leaves(value: unknown, prefix = ''): string[] {
 // The states each flow must reach, from the machine's definition: every leaf it can rest in,
 // split by the two endings. A state added to the machine is covered without editing this list.
 const underStep = (path: string, step: 'assisting' | 'activity') =>
-  path.startsWith(`session.flow.steps.${step}.`);
+  path.startsWith(`session.flow.steps.verified.${step}.`);
 const RESTING = restingLeaves().map(pathOf);
 const ASSISTING_STATES = RESTING.filter((path) => underStep(path, 'assisting'));
 const ACTIVITY_STATES = RESTING.filter((path) => underStep(path, 'activity'));
 const SHARED_STATES = RESTING.filter((path) => !underStep(path, 'assisting') && !underStep(path, 'activity'));
 
 const inStep = (snapshot: Snap, step: 'assisting' | 'activity') =>
-  snapshot.matches({ session: { flow: { steps: step } } } as never);
+  snapshot.matches({ session: { flow: { steps: { verified: step } } } } as never);
 
 describe.each<[Flow, string[], string[]]>([
   ['technical-assistance', ASSISTING_STATES, ACTIVITY_STATES],
@@ -306,6 +319,41 @@ describe.each<[Flow, string[], string[]]>([
     }
   });
 
+  it('watches the session on every view after both codes, and ends at the view of a closed read', () => {
+    const ending = flow === 'technical-assistance' ? 'assisting' : 'activity';
+    const live = explored.paths.map((p) => p.state).filter((s) => s.matches('session'));
+    const verified = live.filter((s) => inStep(s, ending));
+    expect(verified.length).toBeGreaterThan(3);
+    for (const snapshot of live) {
+      const where = JSON.stringify(snapshot.value);
+      expect('watchSession' in snapshot.children, where).toBe(inStep(snapshot, ending));
+    }
+    const session = sessionView(flow, 'verified', { ecosystemId: IDS.ecoAdmin, role: 'administrator' });
+    for (const snapshot of verified) {
+      const where = JSON.stringify(snapshot.value);
+      const [open, endedByUser, cancelled] = watcherReads(flow, session) as SupportEvent[];
+      expect(getNextSnapshot(supportMachine, snapshot, open as SupportEvent).value, where).toEqual(
+        snapshot.value,
+      );
+      const ended = getNextSnapshot(supportMachine, snapshot, endedByUser as SupportEvent);
+      expect(ended.value, where).toBe('endedByUser');
+      expect(ended.status).toBe('done');
+      expect(stateMeta(ended).view).toBe('endedByUser');
+      expect(getNextSnapshot(supportMachine, snapshot, cancelled as SupportEvent).value, where).toBe(
+        'cancelled',
+      );
+      // A command the server refuses because the user ended the session lands on the same view.
+      for (const id of Object.keys(snapshot.children).filter((c) => INVOKE_IDS.includes(c))) {
+        const refused = getNextSnapshot(
+          supportMachine,
+          snapshot,
+          failed(id, 'session_ended_by_user') as SupportEvent,
+        );
+        expect(refused.value, `${where} ${id}`).toBe('endedByUser');
+      }
+    }
+  });
+
   it('no path reaches assisting or activity without both codes verified', () => {
     const ending = flow === 'technical-assistance' ? 'assisting' : 'activity';
     const arrivals = explored.paths.filter((p) => inStep(p.state, ending));
@@ -330,6 +378,22 @@ describe.each<[Flow, string[], string[]]>([
         ? ['selectEcosystem', 'verifyAgentCode', 'verifyUserCode']
         : ['verifyUserCode', 'selectEcosystem', 'verifyAgentCode'],
     );
+  });
+});
+
+describe('watchers', () => {
+  it('runs every timer and watcher the machine invokes, the session watcher among them', () => {
+    const ids = [...new Set(watcherInvokes().map((w) => w.id))];
+    expect(ids).toContain('watchSession');
+    expect(ids).toContain('watchHandoff');
+    const reached = (['technical-assistance', 'ecosystem-admin'] as const).flatMap((flow) =>
+      explore(flow).map((p) => p.state),
+    );
+    for (const id of ids)
+      expect(
+        reached.some((state) => id in state.children),
+        id,
+      ).toBe(true);
   });
 });
 
@@ -360,7 +424,9 @@ describe('role rule on every path to assisting', () => {
   it('offers exactly the destinations of the role in the chosen ecosystem', () => {
     const menus = paths
       .map((p) => p.state)
-      .filter((s) => s.matches({ session: { flow: { steps: { assisting: 'destinations' } } } } as never));
+      .filter((s) =>
+        s.matches({ session: { flow: { steps: { verified: { assisting: 'destinations' } } } } } as never),
+      );
     const roles = new Set(menus.map((s) => s.context.session?.role));
     expect(roles).toEqual(new Set(['administrator', 'managed']));
     for (const snapshot of menus) {
