@@ -98,6 +98,7 @@ export function serverAnswers(snapshot: Snap): AnyEvent[] {
       done('touchSession', at(session)),
       done('confirmExpiry', at(session)),
       done('confirmExpiry', at(sessionView(flow, 'expired'))),
+      done('confirmExpiry', at(sessionView(flow, 'ended_by_user'))),
       done('cancelSession', at(sessionView(flow, 'cancelled'))),
       done('completeSession', at(sessionView(flow, 'completed'))),
       done('listProcesses', { items: [PROCESS], nextCursor: 'page2', total: 2 }),

@@ -136,6 +136,13 @@ describe.each<[Flow, string[], string[]]>([
       expect(getNextSnapshot(supportMachine, snapshot, cancelled as SupportEvent).value, where).toBe(
         'cancelled',
       );
+      // The inactivity check reading the session ended lands there too (every fresh session view
+      // re-enters the session through `route`).
+      const deadline = getNextSnapshot(supportMachine, snapshot, { type: 'IDLE.DEADLINE' });
+      if (deadline.matches({ session: { inactivity: 'confirming' } } as never)) {
+        const read = done('confirmExpiry', at(sessionView(flow, 'ended_by_user'))) as SupportEvent;
+        expect(getNextSnapshot(supportMachine, deadline, read).value, where).toBe('endedByUser');
+      }
       // A command the server refuses because the user ended the session lands on the same view.
       for (const id of Object.keys(snapshot.children).filter((c) => INVOKE_IDS.includes(c))) {
         const refused = getNextSnapshot(
