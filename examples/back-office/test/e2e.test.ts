@@ -206,7 +206,9 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
     await expect
       .poll(() => destination.locator('#status').textContent(), { timeout: 15_000 })
       .toBe('Signed in as María Admin, assisted by Ana Agent.');
-    await context.close();
+    // The agent stays on the destinations view, page open, while the user acts.
+    await flowEl(page).locator('[data-action="back"]').click();
+    await expect.poll(() => destinationButtons(page).count()).toBeGreaterThan(0);
 
     // The user, in their own browser and language, follows the link of the newest notice.
     const user = await browser.newContext({ locale: lang === 'es' ? 'es-ES' : 'en-US' });
@@ -227,6 +229,12 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
     await expect.poll(() => endPage.locator('#ended').count(), { timeout: 15_000 }).toBe(1);
     expect(await endPage.locator('html').getAttribute('lang')).toBe(lang);
     await shot(endPage, lang, '21-end-page-ended');
+    // The agent's flow re-reads its session and shows that the user ended it (next poll, 5 s).
+    await expect
+      .poll(() => flowEl(page).locator('[data-final="endedByUser"] p').textContent(), { timeout: 10_000 })
+      .toBe(t['final.endedByUser']);
+    await shot(page, lang, '22-agent-ended-by-user');
+    await context.close();
     const { rows } = await demo.support.database.query<{ step: string }>(
       `SELECT s.step FROM support_sessions s JOIN core_users u ON u.id = s.user_id
        WHERE u.email = $1 ORDER BY s.created_at DESC LIMIT 1`,

@@ -28,3 +28,11 @@ export const requestInvokes = () =>
       .filter((invoke) => node.transitions.has(`xstate.error.actor.${invoke.id}`))
       .map((invoke) => ({ id: invoke.id, node })),
   );
+
+/** Invokes that answer by events of their own (timers, watchers), with the node invoking them. */
+export const watcherInvokes = () =>
+  allNodes().flatMap((node) =>
+    node.invoke
+      .filter((invoke) => !node.transitions.has(`xstate.error.actor.${invoke.id}`))
+      .map((invoke) => ({ id: invoke.id, node })),
+  );

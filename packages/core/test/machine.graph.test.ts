@@ -6,217 +6,24 @@
  */
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getNextSnapshot, type SnapshotFrom } from 'xstate';
-import { getShortestPaths } from 'xstate/graph';
-import {
-  destinationPage,
-  destinationsForRole,
-  type ErrorCode,
-  type Flow,
-  firstStep,
-  nextStep,
-  SupportError,
-} from '../src/index.js';
+import { getNextSnapshot } from 'xstate';
+import { destinationsForRole, type Flow } from '../src/index.js';
 import { stateMeta } from '../src/machine/view.js';
 import { type SupportEvent, supportMachine } from '../src/machine.js';
+import { IDS, sessionView } from './fixtures.js';
 import {
-  ECOSYSTEMS,
-  FOUND,
-  FOUND_DISABLED,
-  IDS,
-  iso,
-  NOT_FOUND,
-  PROCESS,
-  sessionView,
-  T0,
-} from './fixtures.js';
-import { pathOf, requestInvokes, restingLeaves } from './machine-tree.js';
-
-type Snap = SnapshotFrom<typeof supportMachine>;
-// Done/error events of invoked actors are part of the machine's event space at run time.
-type AnyEvent = SupportEvent | { type: string; output?: unknown; error?: unknown };
-
-/** Every request the machine makes, from its definition: a new invoke is answered without editing this test. */
-const INVOKE_IDS = [...new Set(requestInvokes().map((r) => r.id))];
-
-const ERROR_CODES: ErrorCode[] = [
-  'session_expired',
-  'session_closed',
-  'code_invalid',
-  'code_locked',
-  'wrong_step',
-  'upstream_unavailable',
-];
-
-const done = (id: string, output: unknown): AnyEvent => ({ type: `xstate.done.actor.${id}`, output });
-const failed = (id: string, code: ErrorCode): AnyEvent => ({
-  type: `xstate.error.actor.${id}`,
-  error: new SupportError(code, code, code === 'code_invalid' ? { attemptsLeft: 2 } : undefined),
-});
-const at = (session: ReturnType<typeof sessionView>) => ({ session, receivedAt: T0 });
-
-/** What an honest server answers in the current state, plus a few lies a hostile one could tell. */
-function serverAnswers(snapshot: Snap): AnyEvent[] {
-  const { context } = snapshot;
-  const { flow, session } = context;
-  const ecosystemId = session?.ecosystemId ?? null;
-  const role = session?.role ?? null;
-  const chosen = ECOSYSTEMS.find((e) => e.id === context.processes.ecosystemId);
-  const step = session?.step;
-  const events: AnyEvent[] = [
-    done('lookupUser', FOUND),
-    done('lookupUser', FOUND_DISABLED),
-    done('lookupUser', NOT_FOUND),
-    done('createSession', at(sessionView(flow, firstStep(flow)))),
-    // Lie: a server claiming the session is already verified.
-    done(
-      'createSession',
-      at(sessionView(flow, 'verified', { ecosystemId: IDS.ecoAdmin, role: 'administrator' })),
-    ),
-  ];
-  if (session) {
-    if (chosen && step === 'select_ecosystem') {
-      events.push(
-        done(
-          'selectEcosystem',
-          at(
-            sessionView(flow, nextStep(flow, 'select_ecosystem') ?? 'verified', {
-              ecosystemId: chosen.id,
-              role: chosen.role,
-            }),
-          ),
-        ),
-      );
-    }
-    if (step === 'agent_code' || step === 'user_code') {
-      const withCode = sessionView(flow, step, { ecosystemId, role, withCode: true });
-      events.push(done('sendAgentCode', at(withCode)), done('sendUserCode', at(withCode)));
-      const next = sessionView(flow, nextStep(flow, step) ?? 'verified', { ecosystemId, role });
-      events.push(done('verifyAgentCode', at(next)), done('verifyUserCode', at(next)));
-      // Lie: the server skips straight to verified after one code.
-      const skipped = sessionView(flow, 'verified', { ecosystemId: IDS.ecoAdmin, role: 'administrator' });
-      events.push(done('verifyAgentCode', at(skipped)), done('verifyUserCode', at(skipped)));
-    }
-    events.push(
-      done('resyncSession', at(session)),
-      done('touchSession', at(session)),
-      done('confirmExpiry', at(session)),
-      done('confirmExpiry', at(sessionView(flow, 'expired'))),
-      done('cancelSession', at(sessionView(flow, 'cancelled'))),
-      done('completeSession', at(sessionView(flow, 'completed'))),
-      done('listProcesses', { items: [PROCESS], nextCursor: 'page2', total: 2 }),
-      done('listMoreProcesses', { items: [{ ...PROCESS, id: IDS.handoff }], nextCursor: null, total: 2 }),
-      done('getProcess', {
-        ...PROCESS,
-        detail: 'Rejected',
-        reason: 'Documents expired',
-        decidedBy: 'Waizant',
-        decidedAt: iso(T0),
-      }),
-    );
-    const destination = context.pendingDestination;
-    if (destination && role) {
-      events.push(
-        done('createHandoff', {
-          handoff: {
-            id: IDS.handoff,
-            destination,
-            page: destinationPage(role, destination),
-            link: 'https://web.waizant.example/assist#token=AAAAAAAAAAAAAAAAAAAAAA',
-            expiresAt: iso(T0 + 120_000),
-            expiresIn: 120,
-          },
-          receivedAt: T0,
-        }),
-      );
-    }
-  }
-  for (const id of INVOKE_IDS) for (const code of ERROR_CODES) events.push(failed(id, code));
-  // Only actors running in this state can answer; the rest would be ignored anyway.
-  const running = new Set(Object.keys(snapshot.children));
-  return events.filter((event) => running.has(event.type.split('.').slice(3).join('.')));
-}
-
-const AGENT_COMMANDS: AnyEvent[] = [
-  { type: 'EMAIL.SUBMIT', email: 'ana.perez@example.com' },
-  { type: 'EMAIL.SUBMIT', email: 'not an email' },
-  { type: 'EMAIL.EDIT' },
-  { type: 'START' },
-  { type: 'ECOSYSTEM.SELECT', ecosystemId: IDS.ecoAdmin },
-  { type: 'ECOSYSTEM.SELECT', ecosystemId: IDS.ecoManaged },
-  { type: 'ECOSYSTEM.SELECT', ecosystemId: IDS.ecoInherited },
-  { type: 'ECOSYSTEM.SELECT', ecosystemId: IDS.process },
-  { type: 'CODE.SEND' },
-  { type: 'CODE.RESEND' },
-  { type: 'CODE.SUBMIT', code: '123456' },
-  { type: 'CODE.SUBMIT', code: '12345a' },
-  { type: 'DESTINATION.OPEN', destination: 'store' },
-  { type: 'DESTINATION.OPEN', destination: 'web' },
-  { type: 'DESTINATION.OPEN', destination: 'app' },
-  { type: 'QR.REGENERATE' },
-  { type: 'BACK' },
-  { type: 'FINISH' },
-  { type: 'RETRY' },
-  { type: 'PROCESS.OPEN', processId: IDS.process },
-  { type: 'PROCESS.CLOSE' },
-  { type: 'PROCESSES.MORE' },
-  { type: 'ACTIVITY.ECOSYSTEM', ecosystemId: IDS.ecoInherited },
-  { type: 'CANCEL' },
-  { type: 'CANCEL.DISMISS' },
-  { type: 'CANCEL.CONFIRM', reason: 'no' },
-  { type: 'CANCEL.CONFIRM', reason: 'The user hung up' },
-  { type: 'STILL_HERE' },
-  { type: 'IDLE.WARN' },
-  { type: 'IDLE.DEADLINE' },
-  { type: 'COUNTDOWN.DONE' },
-  { type: 'HANDOFF.CLAIMED' },
-  { type: 'HANDOFF.EXPIRED' },
-];
-
-/**
- * Only what guards and views depend on. Counters (attempts, resends, item totals) enter only as
- * what a guard reads of them, and random keys stay out, or the graph never closes.
- */
-function serializeState(snapshot: Snap): string {
-  const c = snapshot.context;
-  return JSON.stringify([
-    snapshot.value,
-    snapshot.status,
-    c.session?.step ?? null,
-    c.session?.role ?? null,
-    c.session?.code ? 'code' : null,
-    (c.session?.code?.resendsLeft ?? 0) > 0,
-    c.verified,
-    c.sendAgentCodeOnArrival,
-    c.lookup?.found === true ? c.lookup.eligible : c.lookup ? 'none' : null,
-    c.processes.ecosystemId,
-    c.processes.nextCursor,
-    c.pendingDestination,
-    c.handoff?.destination ?? null,
-  ]);
-}
-
-type Paths = ReturnType<typeof getShortestPaths<typeof supportMachine>>;
-interface Explored {
-  paths: Paths;
-}
-
-const exploredByFlow = new Map<Flow, Paths>();
-
-/** Every shortest path of a flow; a final state ends a path. Built once per flow per run. */
-function explore(flow: Flow): Paths {
-  let paths = exploredByFlow.get(flow);
-  if (!paths) {
-    paths = getShortestPaths(supportMachine, {
-      input: { flow },
-      events: (snapshot) => [...AGENT_COMMANDS, ...serverAnswers(snapshot)] as SupportEvent[],
-      serializeState: (snapshot) => serializeState(snapshot),
-      stopWhen: (snapshot) => snapshot.status === 'done',
-    });
-    exploredByFlow.set(flow, paths);
-  }
-  return paths;
-}
+  at,
+  done,
+  type Explored,
+  explore,
+  failed,
+  INVOKE_IDS,
+  type Paths,
+  type Snap,
+  serverAnswers,
+  watcherReads,
+} from './machine-graph.js';
+import { pathOf, restingLeaves, watcherInvokes } from './machine-tree.js';
 
 /** Leaf state paths of a snapshot, e.g. `session.flow.steps.agentCode.awaiting.resendable`. */
 function leaves(value: unknown, prefix = ''): string[] {
@@ -229,14 +36,14 @@ function leaves(value: unknown, prefix = ''): string[] {
 // The states each flow must reach, from the machine's definition: every leaf it can rest in,
 // split by the two endings. A state added to the machine is covered without editing this list.
 const underStep = (path: string, step: 'assisting' | 'activity') =>
-  path.startsWith(`session.flow.steps.${step}.`);
+  path.startsWith(`session.flow.steps.verified.${step}.`);
 const RESTING = restingLeaves().map(pathOf);
 const ASSISTING_STATES = RESTING.filter((path) => underStep(path, 'assisting'));
 const ACTIVITY_STATES = RESTING.filter((path) => underStep(path, 'activity'));
 const SHARED_STATES = RESTING.filter((path) => !underStep(path, 'assisting') && !underStep(path, 'activity'));
 
 const inStep = (snapshot: Snap, step: 'assisting' | 'activity') =>
-  snapshot.matches({ session: { flow: { steps: step } } } as never);
+  snapshot.matches({ session: { flow: { steps: { verified: step } } } } as never);
 
 describe.each<[Flow, string[], string[]]>([
   ['technical-assistance', ASSISTING_STATES, ACTIVITY_STATES],
@@ -306,6 +113,48 @@ describe.each<[Flow, string[], string[]]>([
     }
   });
 
+  it('watches the session on every view after both codes, and ends at the view of a closed read', () => {
+    const ending = flow === 'technical-assistance' ? 'assisting' : 'activity';
+    const live = explored.paths.map((p) => p.state).filter((s) => s.matches('session'));
+    const verified = live.filter((s) => inStep(s, ending));
+    expect(verified.length).toBeGreaterThan(3);
+    for (const snapshot of live) {
+      const where = JSON.stringify(snapshot.value);
+      expect('watchSession' in snapshot.children, where).toBe(inStep(snapshot, ending));
+    }
+    const session = sessionView(flow, 'verified', { ecosystemId: IDS.ecoAdmin, role: 'administrator' });
+    for (const snapshot of verified) {
+      const where = JSON.stringify(snapshot.value);
+      const [open, endedByUser, cancelled] = watcherReads(flow, session) as SupportEvent[];
+      expect(getNextSnapshot(supportMachine, snapshot, open as SupportEvent).value, where).toEqual(
+        snapshot.value,
+      );
+      const ended = getNextSnapshot(supportMachine, snapshot, endedByUser as SupportEvent);
+      expect(ended.value, where).toBe('endedByUser');
+      expect(ended.status).toBe('done');
+      expect(stateMeta(ended).view).toBe('endedByUser');
+      expect(getNextSnapshot(supportMachine, snapshot, cancelled as SupportEvent).value, where).toBe(
+        'cancelled',
+      );
+      // The inactivity check reading the session ended lands there too (every fresh session view
+      // re-enters the session through `route`).
+      const deadline = getNextSnapshot(supportMachine, snapshot, { type: 'IDLE.DEADLINE' });
+      if (deadline.matches({ session: { inactivity: 'confirming' } } as never)) {
+        const read = done('confirmExpiry', at(sessionView(flow, 'ended_by_user'))) as SupportEvent;
+        expect(getNextSnapshot(supportMachine, deadline, read).value, where).toBe('endedByUser');
+      }
+      // A command the server refuses because the user ended the session lands on the same view.
+      for (const id of Object.keys(snapshot.children).filter((c) => INVOKE_IDS.includes(c))) {
+        const refused = getNextSnapshot(
+          supportMachine,
+          snapshot,
+          failed(id, 'session_ended_by_user') as SupportEvent,
+        );
+        expect(refused.value, `${where} ${id}`).toBe('endedByUser');
+      }
+    }
+  });
+
   it('no path reaches assisting or activity without both codes verified', () => {
     const ending = flow === 'technical-assistance' ? 'assisting' : 'activity';
     const arrivals = explored.paths.filter((p) => inStep(p.state, ending));
@@ -330,6 +179,22 @@ describe.each<[Flow, string[], string[]]>([
         ? ['selectEcosystem', 'verifyAgentCode', 'verifyUserCode']
         : ['verifyUserCode', 'selectEcosystem', 'verifyAgentCode'],
     );
+  });
+});
+
+describe('watchers', () => {
+  it('runs every timer and watcher the machine invokes, the session watcher among them', () => {
+    const ids = [...new Set(watcherInvokes().map((w) => w.id))];
+    expect(ids).toContain('watchSession');
+    expect(ids).toContain('watchHandoff');
+    const reached = (['technical-assistance', 'ecosystem-admin'] as const).flatMap((flow) =>
+      explore(flow).map((p) => p.state),
+    );
+    for (const id of ids)
+      expect(
+        reached.some((state) => id in state.children),
+        id,
+      ).toBe(true);
   });
 });
 
@@ -360,7 +225,9 @@ describe('role rule on every path to assisting', () => {
   it('offers exactly the destinations of the role in the chosen ecosystem', () => {
     const menus = paths
       .map((p) => p.state)
-      .filter((s) => s.matches({ session: { flow: { steps: { assisting: 'destinations' } } } } as never));
+      .filter((s) =>
+        s.matches({ session: { flow: { steps: { verified: { assisting: 'destinations' } } } } } as never),
+      );
     const roles = new Set(menus.map((s) => s.context.session?.role));
     expect(roles).toEqual(new Set(['administrator', 'managed']));
     for (const snapshot of menus) {

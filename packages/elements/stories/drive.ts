@@ -204,6 +204,15 @@ export async function finish(d: Drive): Promise<void> {
   await find(d.el, '[data-final="completed"]', undefined, d.signal);
 }
 
+/**
+ * The user follows the end link of their e-mail (the fake ends the session as the server's end
+ * page does); resolves once the flow's session watcher has seen it.
+ */
+export async function endByUser(d: Drive): Promise<void> {
+  d.fake.endByUser(d.el.state?.session?.id ?? '');
+  await find(d.el, '[data-final="endedByUser"]', undefined, d.signal);
+}
+
 // ── cancel, inactivity, lockout ──
 
 /** Presses **Cancel**: the modal opens over the current step. */

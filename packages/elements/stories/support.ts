@@ -90,6 +90,7 @@ export function renderFlow(args: ElementArgs, context: StoryContext): TemplateRe
     flow=${flow}
     lang=${langOf(args, context)}
     handoff-poll-ms="500"
+    session-poll-ms="1000"
     style=${hostStyle(args)}
     .services=${fake}
   ></waizant-support-flow>`;

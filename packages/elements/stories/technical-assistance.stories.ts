@@ -270,3 +270,18 @@ export const FinalCompleted: Story = {
     await drive.finish(d);
   },
 };
+
+/** The user ended the session from their e-mail's link while the agent was on the destinations. */
+export const FinalEndedByUser: Story = {
+  play: async (context) => {
+    await drive.endByUser(await verifiedAdmin(context));
+  },
+};
+
+/** The same, in Spanish. */
+export const FinalEndedByUserSpanish: Story = {
+  args: { lang: 'es' },
+  play: async (context) => {
+    await drive.endByUser(await verifiedAdmin(context));
+  },
+};

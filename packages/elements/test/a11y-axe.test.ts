@@ -172,6 +172,16 @@ for (const lang of ['en', 'es'] as const) {
       await expectNoViolations(el, 'expired');
     });
 
+    it('ended by the user (the session watcher saw the session closed)', async () => {
+      const { admin } = people();
+      const fake = fakeWith([admin]);
+      const el = await mountFlow(fake, 'technical-assistance', lang);
+      await toDestinations(el, fake, admin.email, admin.ecosystems[0]!.id);
+      fake.endByUser(el.state?.session?.id ?? '');
+      await waitFor(el, '[data-final="endedByUser"]');
+      await expectNoViolations(el, 'ended by the user');
+    });
+
     it('cancelled and locked out', async () => {
       const { admin } = people();
       const fake = fakeWith([admin]);

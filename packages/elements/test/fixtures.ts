@@ -31,6 +31,7 @@ export async function mountFlow(
       flow=${flow}
       lang=${lang}
       handoff-poll-ms="40"
+      session-poll-ms="50"
       .services=${services}
     ></waizant-support-flow>`,
   );

@@ -1,6 +1,7 @@
 import { fromCallback, fromPromise, type InputFrom, type OutputFrom, type PromiseActorLogic } from 'xstate';
 import type { SupportSessionView } from '../contract/api.js';
 import type { Flow } from '../contract/primitives.js';
+import { isClosedStep } from '../rules/flow.js';
 import type { SupportFlowOptions } from './facade.js';
 import type { MachineActors } from './setup.js';
 import { createTimerActors } from './timers.js';
@@ -44,6 +45,7 @@ export function createSupportMachineActors(options: Omit<SupportFlowOptions, 'fl
   const { services, flow } = options;
   const now = options.now ?? Date.now;
   const pollMs = options.handoffPollMs ?? 2000;
+  const sessionPollMs = options.sessionPollMs ?? 5000;
   const session = async (call: Promise<SupportSessionView>): Promise<SessionResult> => {
     const value = await call;
     return { session: value, receivedAt: now() };
@@ -110,6 +112,29 @@ export function createSupportMachineActors(options: Omit<SupportFlowOptions, 'fl
           timer = setTimeout(poll, pollMs);
         };
         timer = setTimeout(poll, pollMs);
+        return () => {
+          controller.abort();
+          clearTimeout(timer);
+        };
+      },
+    ),
+    watchSession: fromCallback<SupportEvent, InputFrom<MachineActors['watchSession']>>(
+      ({ input, sendBack }) => {
+        const controller = new AbortController();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const poll = async () => {
+          try {
+            const read = await session(services.getSession(input.sessionId, opts(controller.signal)));
+            if (controller.signal.aborted) return;
+            // An open session changes nothing on screen: only a closed one is worth an event.
+            if (isClosedStep(read.session.step)) return sendBack({ type: 'SESSION.POLLED', output: read });
+          } catch {
+            // A failed read (the network) ends nothing: the next tick asks again.
+            if (controller.signal.aborted) return;
+          }
+          timer = setTimeout(poll, sessionPollMs);
+        };
+        timer = setTimeout(poll, sessionPollMs);
         return () => {
           controller.abort();
           clearTimeout(timer);

@@ -37,7 +37,9 @@ export type SupportView =
   | 'failed'
   | 'completed'
   /** Final: the server closed the session because the user (or their membership) is no longer assistable. */
-  | 'ineligible';
+  | 'ineligible'
+  /** Final: the user ended the session from the link in their e-mail. */
+  | 'endedByUser';
 
 export type SupportCommand =
   | 'submitEmail'
@@ -139,6 +141,11 @@ export interface SupportFlowOptions {
   codeDigits?: number;
   /** How often a shown QR asks whether it was claimed. */
   handoffPollMs?: number;
+  /**
+   * How often a verified session is re-read, so that the agent sees at once that the user ended
+   * it (default 5000).
+   */
+  sessionPollMs?: number;
 }
 
 /** Creates one support flow (one agent, one end user). Call `start()` before sending commands. */

@@ -1,14 +1,13 @@
 import { assign } from 'xstate';
 import { DEFAULT_CODE_DIGITS } from '../contract/primitives.js';
 import { EMPTY_PROCESSES, newRequestKey, supportSetup } from './setup.js';
-import { activity } from './states/activity.js';
-import { assisting } from './states/assisting.js';
 import { cancelling } from './states/cancelling.js';
 import { codeStep } from './states/code.js';
 import { ecosystem } from './states/ecosystem.js';
 import { inactivity } from './states/inactivity.js';
 import { lookup, starting } from './states/lookup.js';
 import { finishing, resync, route } from './states/route.js';
+import { verified } from './states/verified.js';
 
 // Targets across regions name a state by its `id` (`#route`, `#failed`, …) rather than by a deep
 // path; each step lives in its own module under `states/`.
@@ -57,8 +56,7 @@ export const supportMachine = supportSetup.createMachine({
                 ecosystem,
                 agentCode: codeStep('agent'),
                 userCode: codeStep('user'),
-                assisting,
-                activity,
+                verified,
                 /** Where dismissing the cancel modal returns: the exact step, deep. */
                 resume: { id: 'resume', type: 'history', history: 'deep' },
               },
@@ -76,6 +74,8 @@ export const supportMachine = supportSetup.createMachine({
     lockedOut: { id: 'lockedOut', type: 'final', meta: { view: 'lockedOut' } },
     failed: { id: 'failed', type: 'final', meta: { view: 'failed' } },
     completed: { id: 'completed', type: 'final', meta: { view: 'completed' } },
+    /** The user followed the end link of their e-mail (step `ended_by_user`). */
+    endedByUser: { id: 'endedByUser', type: 'final', meta: { view: 'endedByUser' } },
   },
 });
 

@@ -3,7 +3,7 @@ import type { LookupResponse, ProcessDetail, ProcessPage } from '../contract/api
 import { type ErrorCode, isSupportError, SupportError } from '../contract/errors.js';
 import type { CodePurpose, Destination } from '../contract/primitives.js';
 import { CancelReason, Email, verificationCode } from '../contract/primitives.js';
-import { isDestinationAllowed, selectableEcosystems } from '../rules/flow.js';
+import { isClosedStep, isDestinationAllowed, selectableEcosystems } from '../rules/flow.js';
 import { createTimerActors } from './timers.js';
 import type {
   FlowError,
@@ -44,6 +44,11 @@ export const machineActors = {
     SupportEvent,
     { sessionId: string; handoffId: string; since: number; expireAfterMs: number }
   >(() => unprovided('watchHandoff')),
+  /**
+   * Re-reads a verified session every few seconds, so that a session closed elsewhere (the user
+   * followed their end link) reaches the agent's view; sends SESSION.POLLED with a closed session.
+   */
+  watchSession: fromCallback<SupportEvent, { sessionId: string }>(() => unprovided('watchSession')),
   touchSession: request<SessionResult, SessionCommandInput>('touchSession'),
   cancelSession: request<SessionResult, SessionCommandInput & { reason: string }>('cancelSession'),
   completeSession: request<SessionResult, SessionCommandInput>('completeSession'),
@@ -143,12 +148,17 @@ export const supportSetup = setup({
     sessionClosedAsLocked: ({ context }) => context.session?.step === 'locked',
     sessionClosedAsCompleted: ({ context }) => context.session?.step === 'completed',
     sessionClosedAsIneligible: ({ context }) => context.session?.step === 'ineligible',
+    sessionClosedAsEndedByUser: ({ context }) => context.session?.step === 'ended_by_user',
+    /** The watcher read the session closed (by the user, expiry, another tab): `route` decides the ending. */
+    polledSessionClosed: ({ event }) =>
+      event.type === 'SESSION.POLLED' && isClosedStep(event.output.session.step),
     errorIsExpiry: ({ event }) => errorCodeOf(event) === 'session_expired',
     // A session closed for an ineligible user ends in `failed` too; the facade shows it as its own view.
     errorIsClosed: ({ event }) => {
       const code = errorCodeOf(event);
       return code === 'session_closed' || code === 'user_ineligible';
     },
+    errorIsEndedByUser: ({ event }) => errorCodeOf(event) === 'session_ended_by_user',
     errorIsLocked: ({ event }) => errorCodeOf(event) === 'code_locked',
     errorIsWrongStep: ({ event }) => errorCodeOf(event) === 'wrong_step',
   },

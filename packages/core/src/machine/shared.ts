@@ -45,7 +45,8 @@ export interface ErrorTransition {
 }
 
 /**
- * `onError` of a request on a live session: the shared endings (expired, closed, locked, wrong
+ * `onError` of a request on a live session: the shared endings (expired, closed, ended by the
+ * user, locked, wrong
  * step), then `otherwise` — what this request does with any other error.
  */
 export function sessionErrors(options: SessionErrorOptions, ...otherwise: ErrorTransition[]) {
@@ -54,6 +55,7 @@ export function sessionErrors(options: SessionErrorOptions, ...otherwise: ErrorT
   return [
     { guard: 'errorIsExpiry', target: '#expired', actions: failing },
     { guard: 'errorIsClosed', target: '#failed', actions: failing },
+    { guard: 'errorIsEndedByUser', target: '#endedByUser', actions: failing },
     ...(options.locked ? [{ guard: 'errorIsLocked', target: '#lockedOut', actions: failing } as const] : []),
     ...(options.resync ? [{ guard: 'errorIsWrongStep', target: '#resync', actions: also } as const] : []),
     ...otherwise,

@@ -119,6 +119,7 @@ export type SupportEvent =
   | { type: 'COUNTDOWN.DONE' }
   | { type: 'HANDOFF.CLAIMED' }
   | { type: 'HANDOFF.EXPIRED' }
+  | { type: 'SESSION.POLLED'; output: SessionResult }
   | { type: 'SESSION.REFRESHED' };
 
 export interface SupportInput {

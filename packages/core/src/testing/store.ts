@@ -43,6 +43,20 @@ export class FakeSessionStore {
     this.close(s, 'ineligible');
   }
 
+  /**
+   * The user followed the end link of their e-mail: closes a live session as `ended_by_user`, as
+   * the server's end page does. False (and nothing changes) for an unknown session, one already
+   * closed (the link is single use) or one past its deadline.
+   */
+  endByUser(sessionId: string): boolean {
+    const s = this.sessions.get(sessionId);
+    if (!s) return false;
+    if (isPastDeadline(s, this.now(), this.limits)) this.close(s, 'expired');
+    if (isClosedStep(s.step)) return false;
+    this.close(s, 'ended_by_user');
+    return true;
+  }
+
   protected live(sessionId: string, opts: { touch?: boolean; allowClosed?: boolean } = {}): SessionRecord {
     const s = this.sessions.get(sessionId);
     if (!s) throw new SupportError('not_found', 'No such session.');
@@ -50,6 +64,8 @@ export class FakeSessionStore {
     if (isPastDeadline(s, now, this.limits)) this.close(s, 'expired');
     if (opts.allowClosed) return s;
     if (s.step === 'expired') throw new SupportError('session_expired', 'The session expired.');
+    if (s.step === 'ended_by_user')
+      throw new SupportError('session_ended_by_user', 'The user ended this support session.');
     if (isClosedStep(s.step)) throw new SupportError('session_closed', 'The session is closed.');
     if (opts.touch !== false) s.lastActivityAt = now;
     return s;

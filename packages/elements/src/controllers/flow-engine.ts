@@ -18,6 +18,7 @@ export interface FlowSetup {
   readonly codeDigits: number;
   readonly services: SupportServices;
   readonly handoffPollMs: number;
+  readonly sessionPollMs: number;
 }
 
 /**

@@ -131,6 +131,8 @@ export const en = {
   'final.ineligible.heading': 'The user can no longer be assisted',
   'final.ineligible': 'The support session was closed because {reason}',
   'final.ineligible.noReason': 'The support session was closed because this user can no longer be assisted.',
+  'final.endedByUser.heading': 'Ended by the user',
+  'final.endedByUser': 'The user ended this support session.',
   'error.invalid_input': 'Some data is not valid. Check it and try again.',
   'error.payload_too_large': 'The request is too large.',
   'error.unsupported_media_type': 'The request was not sent as JSON.',

@@ -131,6 +131,8 @@ export const es: Messages = {
   'final.ineligible': 'La sesión de soporte se cerró porque {reason}',
   'final.ineligible.noReason':
     'La sesión de soporte se cerró porque este usuario ya no puede recibir asistencia.',
+  'final.endedByUser.heading': 'Terminada por el usuario',
+  'final.endedByUser': 'El usuario terminó esta sesión de soporte.',
   'error.invalid_input': 'Algún dato no es válido. Revísalo e inténtalo de nuevo.',
   'error.payload_too_large': 'La solicitud es demasiado grande.',
   'error.unsupported_media_type': 'La solicitud no se envió como JSON.',

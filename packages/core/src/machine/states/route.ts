@@ -12,6 +12,7 @@ export const route = supportSetup.createStateConfig({
     { guard: 'sessionClosedAsCancelled', target: '#cancelled' },
     { guard: 'sessionClosedAsLocked', target: '#lockedOut' },
     { guard: 'sessionClosedAsCompleted', target: '#completed' },
+    { guard: 'sessionClosedAsEndedByUser', target: '#endedByUser' },
     {
       guard: 'sessionClosedAsIneligible',
       target: '#failed',
@@ -28,8 +29,8 @@ export const route = supportSetup.createStateConfig({
     { guard: 'atSelectEcosystem', target: 'steps.ecosystem' },
     { guard: 'atAgentCode', target: 'steps.agentCode' },
     { guard: 'atUserCode', target: 'steps.userCode' },
-    { guard: 'verifiedForAssistance', target: 'steps.assisting' },
-    { guard: 'verifiedForActivity', target: 'steps.activity' },
+    { guard: 'verifiedForAssistance', target: 'steps.verified.assisting' },
+    { guard: 'verifiedForActivity', target: 'steps.verified.activity' },
     {
       target: '#failed',
       actions: assign({

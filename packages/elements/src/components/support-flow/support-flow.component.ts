@@ -123,6 +123,8 @@ export class WaizantSupportFlow extends WaizantElement {
   @property({ type: Number, attribute: 'code-digits' }) codeDigits = DEFAULT_CODE_DIGITS;
   /** How often (ms) a shown QR checks whether the phone claimed it. */
   @property({ type: Number, attribute: 'handoff-poll-ms' }) handoffPollMs = 2000;
+  /** How often (ms) a verified session is re-read, so that the agent sees at once that the user ended it. */
+  @property({ type: Number, attribute: 'session-poll-ms' }) sessionPollMs = 5000;
 
   @state() private emailError = '';
   @state() private codeError = '';
@@ -211,6 +213,7 @@ export class WaizantSupportFlow extends WaizantElement {
       codeDigits: this.codeDigits,
       services: this.services ?? hostHttpServices(this),
       handoffPollMs: this.handoffPollMs,
+      sessionPollMs: this.sessionPollMs,
     });
   }
 
@@ -220,7 +223,8 @@ export class WaizantSupportFlow extends WaizantElement {
       changed.has('services') ||
       changed.has('apiBase') ||
       changed.has('codeDigits') ||
-      changed.has('handoffPollMs');
+      changed.has('handoffPollMs') ||
+      changed.has('sessionPollMs');
     if (this.isConnected && (!this.engine.isSetUp || rebuild)) {
       this.setup();
     }

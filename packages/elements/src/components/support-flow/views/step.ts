@@ -28,6 +28,7 @@ const VIEWS: Partial<Record<SupportFlowState['view'], StepView>> = {
   failed: finalView,
   completed: finalView,
   ineligible: finalView,
+  endedByUser: finalView,
 };
 
 /** The current step's view; a view without one (the flow is between steps) says to wait. */
@@ -39,7 +40,8 @@ export function stepView(s: SupportFlowState, ctx: ViewContext): TemplateResult 
 /** The flow's error, localized; final views say it in their own words. */
 export function errorText(s: SupportFlowState, ctx: ViewContext): string {
   const { t } = ctx;
-  if (!s.error || s.view === 'lockedOut' || s.view === 'expired' || s.view === 'ineligible') return '';
+  const ownWords = ['lockedOut', 'expired', 'ineligible', 'endedByUser'];
+  if (!s.error || ownWords.includes(s.view)) return '';
   const { code, retryAfterSeconds: wait } = s.error;
   // Say how long (the server's retryAfterSeconds): "wait a moment" must not stand for 49 minutes.
   if ((code === 'rate_limited' || code === 'resend_too_soon') && wait !== undefined && wait > 0) {
