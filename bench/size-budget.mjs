@@ -10,7 +10,9 @@ const KiB = 1024;
 const BUDGETS = [
   [KIT_BUNDLES.upFront, 32 * KiB],
   [KIT_BUNDLES.qr, 10 * KiB],
-  [KIT_BUNDLES.firstRequest, 58_000],
+  // A regression guard, not a product budget: raised from 58,000 B when the flow gained the
+  // session watcher, the "ended by the user" view and the QR e-mail command (README, Performance).
+  [KIT_BUNDLES.firstRequest, 60_000],
 ];
 const TAGS = ['waizant-support-flow', 'successor-activity'];
 
