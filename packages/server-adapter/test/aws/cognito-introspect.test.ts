@@ -1,178 +1,33 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IntrospectResponse } from '@waizant/support-core';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createCognitoIdentity } from '../../src/bindings/aws/cognito-identity.js';
 import { verifyAssertion } from '../../src/bindings/aws/signed-assertion.js';
-import type { PreTokenGenerationV2Event } from '../../src/bindings/aws/triggers/events.js';
-import { createPreTokenGenerationHandler } from '../../src/bindings/aws/triggers/pre-token-generation.js';
-import { createVerifyAuthChallengeHandler } from '../../src/bindings/aws/triggers/verify-auth-challenge.js';
 import { createLocalIdentity } from '../../src/bindings/embedded/identity.js';
 import { outboxNotifier, readOutbox } from '../../src/bindings/embedded/outbox.js';
 import { sqlCoreDirectory } from '../../src/bindings/postgres/directory.js';
 import { createSupportServer } from '../../src/server.js';
 import { BACKEND, BASE, CapturingLogger, DEMO, freshDatabase, HMAC_KEY, TestClock } from '../helpers.js';
+import {
+  ASSISTED_CLIENT,
+  accessToken,
+  COGNITO_SUB,
+  DESTINATION,
+  fakeCognito,
+  ISSUER,
+  jwk,
+  otherKey,
+  POOL,
+  privateKey,
+  REGION,
+} from './fake-cognito-pool.js';
 import { SECRET } from './helpers.js';
 
 // Introspection of Cognito-issued assisted tokens: the trigger puts sid / support_ref / the Core
 // user id into the access token, the binding verifies it against the pool's JWKS, and the HTTP
 // route answers active until the support session ends.
-const REGION = 'eu-west-1';
-const POOL = 'eu-west-1_TestPool1';
-const ISSUER = `https://cognito-idp.${REGION}.amazonaws.com/${POOL}`;
-const ASSISTED_CLIENT = 'assisted-client-id';
-const DESTINATION = { id: 'web-backend', secret: 'web-backend-secret-0123456789-abcdefghij' };
-/** Cognito's own user id: never the Core user id. */
-const COGNITO_SUB = 'c0c0c0c0-1111-4222-8333-444455556666';
-
-let privateKey: CryptoKey;
-let otherKey: CryptoKey;
-let jwk: JWK;
-
-beforeAll(async () => {
-  const pair = await generateKeyPair('RS256', { extractable: true });
-  privateKey = pair.privateKey;
-  jwk = { ...(await exportJWK(pair.publicKey)), kid: 'pool-key', alg: 'RS256', use: 'sig' };
-  otherKey = (await generateKeyPair('RS256')).privateKey;
-});
-
-interface Sent {
-  target: string;
-  body: Record<string, unknown>;
-}
-
-interface AccessClaims {
-  readonly iss?: string;
-  readonly clientId?: string;
-  readonly tokenUse?: string;
-  readonly exp?: number;
-  readonly key?: CryptoKey;
-  readonly extra?: Record<string, unknown>;
-}
-
-/** A Cognito access token as the pool would sign it (no `aud`; `client_id` instead). */
-async function accessToken(o: AccessClaims = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    token_use: o.tokenUse ?? 'access',
-    client_id: o.clientId ?? ASSISTED_CLIENT,
-    scope: 'aws.cognito.signin.user.admin',
-    username: DEMO.users.admin.id,
-    auth_time: now,
-    origin_jti: randomUUID(),
-    ...o.extra,
-  })
-    .setProtectedHeader({ alg: 'RS256', kid: 'pool-key' })
-    .setSubject(COGNITO_SUB)
-    .setIssuer(o.iss ?? ISSUER)
-    .setIssuedAt(now)
-    .setExpirationTime(o.exp ?? now + 300)
-    .setJti(randomUUID())
-    .sign(o.key ?? privateKey);
-}
-
-/**
- * A local endpoint for Cognito's JSON protocol and the pool's JWKS. RespondToAuthChallenge runs
- * the kit's real VerifyAuthChallenge and PreTokenGeneration (V2) handlers on what the binding
- * sent, and signs an access token with the claims the trigger answered.
- */
-async function fakeCognito(clock: TestClock) {
-  const sent: Sent[] = [];
-  const triggers = { secret: SECRET, assistedClientId: ASSISTED_CLIENT, clock };
-  const verify = createVerifyAuthChallengeHandler(triggers);
-  const preToken = createPreTokenGenerationHandler(triggers);
-  const server: Server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    req.on('end', () => {
-      const reply = (status: number, payload: unknown) => {
-        res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(payload));
-      };
-      if (req.method === 'GET' && req.url === `/${POOL}/.well-known/jwks.json`)
-        return reply(200, { keys: [jwk] });
-      const target = String(req.headers['x-amz-target']).replace('AWSCognitoIdentityProviderService.', '');
-      const body = JSON.parse(text || '{}') as Record<string, unknown>;
-      sent.push({ target, body });
-      void answer(target, body).then(
-        ([status, payload]) => reply(status, payload),
-        () => reply(400, { __type: 'UserLambdaValidationException', message: 'refused' }),
-      );
-    });
-  });
-  async function answer(target: string, body: Record<string, unknown>): Promise<[number, unknown]> {
-    if (target === 'ListUsers') return [200, { Users: [{ Username: DEMO.users.admin.id }] }];
-    if (target === 'AdminGetUser')
-      return [200, { Username: DEMO.users.admin.id, Enabled: true, UserStatus: 'CONFIRMED' }];
-    if (target === 'AdminInitiateAuth') {
-      const username = (body.AuthParameters as Record<string, string>).USERNAME;
-      return [
-        200,
-        { ChallengeName: 'CUSTOM_CHALLENGE', Session: 'sess-1', ChallengeParameters: { USERNAME: username } },
-      ];
-    }
-    if (target === 'AdminRespondToAuthChallenge') {
-      const responses = body.ChallengeResponses as Record<string, string>;
-      const clientMetadata = body.ClientMetadata as Record<string, string>;
-      const base = {
-        version: '2',
-        region: REGION,
-        userPoolId: POOL,
-        userName: responses.USERNAME ?? '',
-        callerContext: { awsSdkVersion: 'aws-sdk-js', clientId: String(body.ClientId) },
-      };
-      const verified = await verify({
-        ...base,
-        triggerSource: 'VerifyAuthChallengeResponse_Authentication',
-        request: {
-          userAttributes: {},
-          privateChallengeParameters: { type: 'waizant-assisted' },
-          challengeAnswer: responses.ANSWER ?? '',
-          clientMetadata,
-        },
-        response: { answerCorrect: null },
-      });
-      if (!verified.response.answerCorrect) return [400, { __type: 'NotAuthorizedException', message: 'x' }];
-      const event: PreTokenGenerationV2Event = {
-        ...base,
-        triggerSource: 'TokenGeneration_Authentication',
-        request: {
-          userAttributes: {},
-          groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
-          scopes: ['aws.cognito.signin.user.admin'],
-          clientMetadata,
-        },
-        response: { claimsAndScopeOverrideDetails: null },
-      };
-      const out = await preToken(event);
-      const extra = out.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride;
-      return [
-        200,
-        {
-          AuthenticationResult: {
-            AccessToken: await accessToken({ extra: extra ?? {} }),
-            ExpiresIn: 300,
-            RefreshToken: `cognito-refresh-${sent.length}`,
-            TokenType: 'Bearer',
-          },
-        },
-      ];
-    }
-    if (target === 'RevokeToken') return [200, {}];
-    return [400, { __type: 'InvalidParameterException', message: `unexpected ${target}` }];
-  }
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    sent,
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -422,5 +277,41 @@ describe('Cognito verifyAssistedToken refusals', () => {
     await refused(t, await accessToken({ extra: noSid }), 'claims_missing');
     const { 'waizant:user_id': _user, ...noUser } = claims;
     await refused(t, await accessToken({ extra: noUser }), 'claims_missing');
+  });
+
+  it("appToken 'id' (a V1_0 trigger): verifies ID tokens of the assisted client, act as a JSON string", async () => {
+    const identity = createCognitoIdentity({
+      region: REGION,
+      userPoolId: POOL,
+      agentUserPoolId: 'eu-west-1_Agents1',
+      agentClientId: 'backoffice-client',
+      agentGroup: 'support-agents',
+      assistedClientId: ASSISTED_CLIENT,
+      assistedSecret: SECRET,
+      appToken: 'id',
+      directory: { getAgent: async () => null },
+      jwksCache: new SimpleJwksCache({
+        fetcher: { fetch: async () => Promise.reject(new Error('network disabled in tests')) },
+      }),
+    });
+    identity.assistedVerifier.cacheJwks({ keys: [jwk] });
+    const now = Math.floor(Date.now() / 1000);
+    const idToken = (audience: string) =>
+      new SignJWT({ ...claims, act: JSON.stringify(claims.act), token_use: 'id', auth_time: now })
+        .setProtectedHeader({ alg: 'RS256', kid: 'pool-key' })
+        .setSubject(COGNITO_SUB)
+        .setIssuer(ISSUER)
+        .setAudience(audience)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(privateKey);
+    expect(await identity.verifyAssistedToken(await idToken(ASSISTED_CLIENT))).toMatchObject({
+      sub: DEMO.users.admin.id,
+      agentId: DEMO.agents.ana.id,
+      sid: SID,
+    });
+    expect(await identity.verifyAssistedToken(await idToken('web-client-id'))).toBeNull();
+    // An access token is not what this configuration hands out.
+    expect(await identity.verifyAssistedToken(await accessToken({ extra: claims }))).toBeNull();
   });
 });
