@@ -289,7 +289,9 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
 
   return {
     verifier,
-    assistedVerifier: assistedVerify.verifier,
+    get assistedVerifier() {
+      return assistedVerify.verifier();
+    },
     verifyAgentToken,
     verifyAssistedToken: assistedVerify.verifyAssistedToken,
     getUserAccountStatus,
