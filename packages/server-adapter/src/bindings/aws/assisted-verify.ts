@@ -55,19 +55,23 @@ export function assistedTokenVerifier(config: AssistedVerifierConfig) {
   // Built on first use: aws-jwt-verify refuses pool ids that are not AWS-shaped (a local
   // emulator's `local_…`), and the account-status reads must still work against such a pool.
   let built: CognitoIdVerifier | undefined;
-  const verifier = (): CognitoIdVerifier => {
+  const real = (): CognitoIdVerifier => {
     built ??= CognitoJwtVerifier.create(
       { userPoolId: config.userPoolId, tokenUse: config.appToken, clientId: config.clientId },
       config.jwksCache ? { jwksCache: config.jwksCache } : undefined,
     ) as unknown as CognitoIdVerifier;
     return built;
   };
+  const verifier: CognitoIdVerifier = {
+    verify: (token) => real().verify(token),
+    cacheJwks: (jwks) => real().cacheJwks(jwks),
+  };
 
   async function verifyAssistedToken(token: string): Promise<AssistedTokenClaims | null> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192) return null;
     let claims: Record<string, unknown>;
     try {
-      claims = await verifier().verify(token);
+      claims = await verifier.verify(token);
     } catch (error) {
       config.logger.info('assisted token refused', { reason: errorClass(error) });
       return null;

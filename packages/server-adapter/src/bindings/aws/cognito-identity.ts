@@ -289,9 +289,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
 
   return {
     verifier,
-    get assistedVerifier() {
-      return assistedVerify.verifier();
-    },
+    assistedVerifier: assistedVerify.verifier,
     verifyAgentToken,
     verifyAssistedToken: assistedVerify.verifyAssistedToken,
     getUserAccountStatus,
