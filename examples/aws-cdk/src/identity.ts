@@ -158,6 +158,8 @@ export class SupportIdentity extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       authSessionValidity: Duration.minutes(3),
+      // The assisted token's real lifetime (Cognito's minimum): the adapter's
+      // assistedTokenTtlSeconds only sets the embedded signer's tokens.
       accessTokenValidity: Duration.minutes(5),
       idTokenValidity: Duration.minutes(5),
       refreshTokenValidity: Duration.minutes(60),

@@ -1,6 +1,11 @@
 import * as crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AssistedAssertion, newNonce, signAssertion } from '../../src/bindings/aws/signed-assertion.js';
+import {
+  type AssistedAssertion,
+  newNonce,
+  parseAssistedAssertion,
+  signAssertion,
+} from '../../src/bindings/aws/signed-assertion.js';
 import { createAuthChallengeHandler } from '../../src/bindings/aws/triggers/create-auth-challenge.js';
 import { createDefineAuthChallengeHandler } from '../../src/bindings/aws/triggers/define-auth-challenge.js';
 import {
@@ -258,6 +263,7 @@ describe('VerifyAuthChallengeResponse', () => {
 describe('PreTokenGeneration', () => {
   const preToken = createPreTokenGenerationHandler({ secret: SECRET, assistedClientId: CLIENT_ID, clock });
   const common = {
+    'waizant:user_id': USERNAME,
     support_ref: 'ref_5b2f0c7e9a',
     ecosystem_id: 'eco-1',
     assisted_destination: 'web-home',
@@ -283,6 +289,46 @@ describe('PreTokenGeneration', () => {
       JSON.parse(JSON.stringify(out)).response.claimsAndScopeOverrideDetails.accessTokenGeneration
         .claimsToAddOrOverride.act,
     ).toEqual({ sub: AGENT });
+  });
+
+  it('V2: with the assisted session named, both tokens carry sid and the Core user id (not sub)', async () => {
+    const SID = '3c9a4f1e-2b7d-4e8a-9f01-5d6c7b8a9e0f';
+    const out = await preToken(
+      preTokenV2Event(metadata(signAssertion(SECRET, 'claims', payload({ assistedSessionId: SID })))),
+    );
+    const details = out.response.claimsAndScopeOverrideDetails;
+    const expected = { ...common, sid: SID, act: { sub: AGENT } };
+    expect(details?.accessTokenGeneration?.claimsToAddOrOverride).toEqual(expected);
+    expect(details?.idTokenGeneration?.claimsToAddOrOverride).toEqual(expected);
+    // Cognito refuses overriding reserved claims such as sub: the kit never tries.
+    expect(details?.accessTokenGeneration?.claimsToAddOrOverride).not.toHaveProperty('sub');
+    expect(details?.accessTokenGeneration?.claimsToSuppress).toEqual([]);
+  });
+
+  it('V1: the ID token gets sid and the Core user id as strings', async () => {
+    const SID = '3c9a4f1e-2b7d-4e8a-9f01-5d6c7b8a9e0f';
+    const out = await preToken(
+      preTokenV1Event(metadata(signAssertion(SECRET, 'claims', payload({ assistedSessionId: SID })))),
+    );
+    expect(out.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({
+      ...common,
+      sid: SID,
+      act: '{"sub":"7f1c1d3e-8a2b-4c5d-9e6f-0a1b2c3d4e5f"}',
+    });
+  });
+
+  it('a sid added to a signed assertion without its key breaks the signature', async () => {
+    const signed = signAssertion(SECRET, 'claims', payload());
+    const [v, body, mac] = signed.split('.') as [string, string, string];
+    const forged = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(body, 'base64url').toString('utf8')),
+        assistedSessionId: 'someone-elses-session',
+      }),
+    ).toString('base64url');
+    await expect(preToken(preTokenV2Event(metadata(`${v}.${forged}.${mac}`)))).rejects.toThrow(
+      'Assisted session refused.',
+    );
   });
 
   it('a sign-in through another client gets no assisted claims, and forged ones are suppressed', async () => {
@@ -330,5 +376,19 @@ describe('PreTokenGeneration', () => {
     ]) {
       await expect(preToken(preTokenV1Event(metadata(bad)))).rejects.toThrow('Assisted session refused.');
     }
+  });
+});
+
+describe('assertion payload: the optional assisted session id', () => {
+  it('is accepted within bounds, and anything else about it is refused', () => {
+    const base = payload();
+    expect(parseAssistedAssertion(base)).toEqual(base);
+    const withSid = { ...base, assistedSessionId: '3c9a4f1e-2b7d-4e8a-9f01-5d6c7b8a9e0f' };
+    expect(parseAssistedAssertion(withSid)).toEqual(withSid);
+    for (const sid of ['', 'x'.repeat(129), 42, null, undefined])
+      expect(parseAssistedAssertion({ ...base, assistedSessionId: sid })).toBeNull();
+    // Still exactly the known fields: an unknown one in place of (or beside) the id is refused.
+    expect(parseAssistedAssertion({ ...base, sid: 'x' })).toBeNull();
+    expect(parseAssistedAssertion({ ...withSid, extra: 'x' })).toBeNull();
   });
 });

@@ -168,6 +168,8 @@ export function assistedSession(config: AssistedSessionConfig) {
         role: request.role,
         destination: request.destination,
         exp,
+        // Carried into the tokens as `sid`, so that introspection can find the assisted session.
+        ...(request.assistedSessionId ? { assistedSessionId: request.assistedSessionId } : {}),
       };
       let answer: string;
       let assertion: string;

@@ -9,6 +9,7 @@ import type { JwksCache } from 'aws-jwt-verify/jwk';
 import type {
   AccountStatus,
   AgentIdentity,
+  AssistedTokenClaims,
   Clock,
   CoreDirectory,
   Identity,
@@ -16,10 +17,12 @@ import type {
 } from '../../ports/index.js';
 import { silentLogger, stricterUserStatus, systemClock } from '../../ports/index.js';
 import { assistedSession, type CognitoAssistedTokens } from './assisted-session.js';
+import { assistedTokenVerifier, type CognitoIdVerifier, errorClass } from './assisted-verify.js';
 import { type BackoffOptions, backoffDelay, defaultSleep, errorName, isThrottling } from './retry.js';
 import { newNonce, signAssertion } from './signed-assertion.js';
 
 export { CLIENT_METADATA, type CognitoAssistedTokens, secretHash } from './assisted-session.js';
+export type { CognitoIdVerifier } from './assisted-verify.js';
 
 /** The `Identity` port, with the optional `getUserAccountStatus` always present. */
 export interface CognitoIdentity extends Identity {
@@ -28,14 +31,15 @@ export interface CognitoIdentity extends Identity {
   issueAssistedToken(request: Parameters<Identity['issueAssistedToken']>[0]): Promise<CognitoAssistedTokens>;
   /** RevokeToken on the assisted client: ends the tokens issued with that refresh token. */
   revokeAssistedToken(refreshToken: string): Promise<void>;
-  /** The underlying verifier (e.g. to `cacheJwks` at start-up or in tests). */
+  /**
+   * Verifies an assisted token of the assisted client (end users' pool) and returns the claims
+   * introspection reports, with the Core user id (`waizant:user_id`) as `sub`; `null` otherwise.
+   */
+  verifyAssistedToken(token: string): Promise<AssistedTokenClaims | null>;
+  /** The underlying agent verifier (e.g. to `cacheJwks` at start-up or in tests). */
   readonly verifier: CognitoIdVerifier;
-}
-
-/** What the binding needs from `CognitoJwtVerifier` (the real one fits). */
-export interface CognitoIdVerifier {
-  verify(token: string): Promise<{ sub: string } & Record<string, unknown>>;
-  cacheJwks(jwks: { keys: object[] } & Record<string, unknown>): void;
+  /** The assisted tokens' verifier (end users' pool, assisted client). */
+  readonly assistedVerifier: CognitoIdVerifier;
 }
 
 /** Only `send` is used; the real client and aws-sdk-client-mock both fit. */
@@ -127,15 +131,6 @@ export function mapCognitoStatus(enabled: boolean, cognitoStatus: string | undef
 /** Escapes a value for a Cognito ListUsers filter string (`attr = "value"`). */
 export function escapeFilterValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-}
-
-/** The class of an error (aws-jwt-verify errors keep `name === 'Error'`), never its message. */
-function errorClass(error: unknown): string {
-  if (error instanceof Error) {
-    const ctor = error.constructor.name;
-    return ctor && ctor !== 'Error' ? ctor : error.name || 'Error';
-  }
-  return 'invalid';
 }
 
 export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoIdentity {
@@ -270,6 +265,14 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
     return result ?? { exists: false, enabled: false, userStatus: null };
   }
 
+  const assistedVerify = assistedTokenVerifier({
+    userPoolId: options.userPoolId,
+    clientId: options.assistedClientId,
+    appToken: options.appToken ?? 'access',
+    ...(options.jwksCache ? { jwksCache: options.jwksCache } : {}),
+    logger,
+  });
+
   const assisted = assistedSession({
     userPoolId: options.userPoolId,
     clientId: options.assistedClientId,
@@ -286,7 +289,9 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
 
   return {
     verifier,
+    assistedVerifier: assistedVerify.verifier,
     verifyAgentToken,
+    verifyAssistedToken: assistedVerify.verifyAssistedToken,
     getUserAccountStatus,
     issueAssistedToken: assisted.issueAssistedToken,
     revokeAssistedToken: assisted.revokeAssistedToken,

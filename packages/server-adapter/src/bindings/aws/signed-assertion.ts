@@ -23,10 +23,17 @@ export interface AssistedAssertion {
   readonly nonce: string;
   /** Expiry, Unix seconds. */
   readonly exp: number;
+  /**
+   * The assisted session the tokens belong to (claim `sid`). Optional, so that triggers updated
+   * first still accept the assertions of an adapter that does not send it yet.
+   */
+  readonly assistedSessionId?: string;
 }
 
 /** Bounds of each string field (min, max length). */
-const FIELDS: ReadonlyArray<readonly [Exclude<keyof AssistedAssertion, 'exp'>, number, number]> = [
+const FIELDS: ReadonlyArray<
+  readonly [Exclude<keyof AssistedAssertion, 'exp' | 'assistedSessionId'>, number, number]
+> = [
   ['username', 1, 128],
   ['userId', 1, 128],
   ['agentId', 1, 128],
@@ -36,18 +43,25 @@ const FIELDS: ReadonlyArray<readonly [Exclude<keyof AssistedAssertion, 'exp'>, n
   ['destination', 1, 64],
   ['nonce', 16, 64],
 ];
+const SID_MAX = 128;
 
 /**
- * Checks an assertion payload by hand: exactly the fields above, strings within bounds, `exp` a
- * positive integer. Hand-written rather than zod so that the trigger bundles stay small (README,
+ * Checks an assertion payload by hand: exactly the fields above (plus, optionally,
+ * `assistedSessionId`), strings within bounds, `exp` a positive integer. Hand-written rather than zod so that the trigger bundles stay small (README,
  * "Trigger bundle size"). Returns a fresh object, or `null`.
  */
 export function parseAssistedAssertion(value: unknown): AssistedAssertion | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (keys.length !== FIELDS.length + 1) return null;
+  const hasSid = Object.hasOwn(record, 'assistedSessionId');
+  if (keys.length !== FIELDS.length + 1 + (hasSid ? 1 : 0)) return null;
   const out: Record<string, unknown> = {};
+  if (hasSid) {
+    const sid = record.assistedSessionId;
+    if (typeof sid !== 'string' || sid.length < 1 || sid.length > SID_MAX) return null;
+    out.assistedSessionId = sid;
+  }
   for (const [name, min, max] of FIELDS) {
     const field = record[name];
     if (typeof field !== 'string' || field.length < min || field.length > max) return null;

@@ -8,6 +8,7 @@ export {
   ASSISTED_CLAIMS,
   createPreTokenGenerationHandler,
   type PreTokenGenerationOptions,
+  USER_ID_CLAIM,
 } from './pre-token-generation.js';
 export {
   createVerifyAuthChallengeHandler,

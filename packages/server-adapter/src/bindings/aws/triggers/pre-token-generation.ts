@@ -11,9 +11,20 @@ export interface PreTokenGenerationOptions {
   readonly clock?: Clock;
 }
 
-/** Claims names the kit adds; a normal sign-in gets them suppressed so they cannot be forged. */
+/**
+ * The Core user id. Cognito keeps `sub` (its own user id, which cannot be overridden), so the
+ * kit's user id travels in a custom claim; introspection reports it as `sub`.
+ */
+export const USER_ID_CLAIM = 'waizant:user_id';
+
+/**
+ * Claims names the kit adds; a normal sign-in gets them suppressed so they cannot be forged.
+ * `sid` is not in the list: it is a registered OIDC name Cognito may use itself, and it means
+ * nothing without the assisted client's `client_id`, which only assisted sign-ins carry.
+ */
 export const ASSISTED_CLAIMS = [
   'act',
+  USER_ID_CLAIM,
   'support_ref',
   'ecosystem_id',
   'assisted_destination',
@@ -32,7 +43,8 @@ function refuse(): never {
  * PreTokenGeneration, attached to the end users' pool (it runs for every sign-in of every client):
  * - on the assisted client, only a first sign-in (`TokenGeneration_Authentication`) whose signed
  *   `claims` assertion (`clientMetadata.waizant_assertion`) verifies for this user gets tokens;
- *   they carry `act` (RFC 8693 actor: `{ "sub": "<agentId>" }`), `support_ref`, `ecosystem_id`,
+ *   they carry `act` (RFC 8693 actor: `{ "sub": "<agentId>" }`), `sid` (the assisted session,
+ *   when the assertion names it), `waizant:user_id`, `support_ref`, `ecosystem_id`,
  *   `assisted_destination`, `assisted_role`. A refresh or any other sign-in there is refused, so
  *   an assisted session cannot be extended nor turned into a plain session of the user;
  * - on any other client, the same claim names are suppressed, and an assertion is refused.
@@ -59,6 +71,8 @@ export function createPreTokenGenerationHandler(options: PreTokenGenerationOptio
       refuse();
     }
     const common: StringMap | null = payload && {
+      ...(payload.assistedSessionId ? { sid: payload.assistedSessionId } : {}),
+      [USER_ID_CLAIM]: payload.userId,
       support_ref: payload.sessionRef,
       ecosystem_id: payload.ecosystemId,
       assisted_destination: payload.destination,
