@@ -270,6 +270,10 @@ export type WaizantSupportFlowProps = {
           "handoff-poll-ms"?: WaizantSupportFlow['handoffPollMs'] | undefined;
   /** How often (ms) a shown QR checks whether the phone claimed it. */
         "handoffPollMs"?: WaizantSupportFlow['handoffPollMs'] | undefined;
+  /** How often (ms) a verified session is re-read, so that the agent sees at once that the user ended it. */
+          "session-poll-ms"?: WaizantSupportFlow['sessionPollMs'] | undefined;
+  /** How often (ms) a verified session is re-read, so that the agent sees at once that the user ended it. */
+        "sessionPollMs"?: WaizantSupportFlow['sessionPollMs'] | undefined;
   /** The agent's bearer token. Prefer `tokenProvider` where tokens refresh. */
         "token"?: WaizantSupportFlow['token'] | undefined;
   /** Returns the agent's bearer token; called before every request. */
@@ -305,6 +309,10 @@ export type WaizantSupportFlowSolidJsProps = {
         "attr:handoff-poll-ms"?: WaizantSupportFlow['handoffPollMs'] | undefined;
   /** How often (ms) a shown QR checks whether the phone claimed it. */
         "prop:handoffPollMs"?: WaizantSupportFlow['handoffPollMs'] | undefined;
+  /** How often (ms) a verified session is re-read, so that the agent sees at once that the user ended it. */
+        "attr:session-poll-ms"?: WaizantSupportFlow['sessionPollMs'] | undefined;
+  /** How often (ms) a verified session is re-read, so that the agent sees at once that the user ended it. */
+        "prop:sessionPollMs"?: WaizantSupportFlow['sessionPollMs'] | undefined;
   /** The agent's bearer token. Prefer `tokenProvider` where tokens refresh. */
         "prop:token"?: WaizantSupportFlow['token'] | undefined;
   /** Returns the agent's bearer token; called before every request. */
@@ -425,6 +433,7 @@ export type WaizantSupportFlowSolidJsProps = {
  * - `lang`: UI language: `en` (default) or `es`. Spanish strings are loaded only when used. 
  * - `code-digits`/`codeDigits`: Digits of a verification code, as the server is configured (`codeDigits`, 6–10; default 6). 
  * - `handoff-poll-ms`/`handoffPollMs`: How often (ms) a shown QR checks whether the phone claimed it. 
+ * - `session-poll-ms`/`sessionPollMs`: How often (ms) a verified session is re-read, so that the agent sees at once that the user ended it. 
  * - `token`: The agent's bearer token. Prefer `tokenProvider` where tokens refresh. (property only)
  * - `tokenProvider`: Returns the agent's bearer token; called before every request. (property only)
  * - `services`: I/O of the flow; overrides the HTTP client built from `api-base` (tests, Storybook, headless hosts). (property only)
@@ -591,6 +600,7 @@ export type WaizantSupportFlowSolidJsProps = {
  * - `lang`: UI language: `en` (default) or `es`. Spanish strings are loaded only when used. 
  * - `code-digits`/`codeDigits`: Digits of a verification code, as the server is configured (`codeDigits`, 6–10; default 6). 
  * - `handoff-poll-ms`/`handoffPollMs`: How often (ms) a shown QR checks whether the phone claimed it. 
+ * - `session-poll-ms`/`sessionPollMs`: How often (ms) a verified session is re-read, so that the agent sees at once that the user ended it. 
  * - `token`: The agent's bearer token. Prefer `tokenProvider` where tokens refresh. (property only)
  * - `tokenProvider`: Returns the agent's bearer token; called before every request. (property only)
  * - `services`: I/O of the flow; overrides the HTTP client built from `api-base` (tests, Storybook, headless hosts). (property only)
