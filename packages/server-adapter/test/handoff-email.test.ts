@@ -105,29 +105,44 @@ describe(`the App link by e-mail (${BACKEND})`, () => {
   });
 
   const refusals: Array<[string, (h: Harness, agent: Agent, id: string) => Promise<[string, string]>]> = [
-    ['a Web link', async (_h, agent, id) => {
-      const web = await handoff(agent, id, 'web');
-      return [web.id, web.token];
-    }],
-    ['a Store link', async (_h, agent, id) => {
-      const store = await handoff(agent, id, 'store');
-      return [store.id, store.token];
-    }],
-    ['a wrong token', async (_h, agent, id) => {
-      const app = await handoff(agent, id);
-      const other = await handoff(agent, id, 'web');
-      return [app.id, other.token];
-    }],
-    ['a claimed link', async (h, agent, id) => {
-      const app = await handoff(agent, id);
-      expect((await h.call('POST', '/handoffs/redeem', { body: { token: app.token } })).status).toBe(200);
-      return [app.id, app.token];
-    }],
-    ['an expired link', async (h, agent, id) => {
-      const app = await handoff(agent, id);
-      h.clock.advance(h.server.limits.handoffTtlSeconds + 1);
-      return [app.id, app.token];
-    }],
+    [
+      'a Web link',
+      async (_h, agent, id) => {
+        const web = await handoff(agent, id, 'web');
+        return [web.id, web.token];
+      },
+    ],
+    [
+      'a Store link',
+      async (_h, agent, id) => {
+        const store = await handoff(agent, id, 'store');
+        return [store.id, store.token];
+      },
+    ],
+    [
+      'a wrong token',
+      async (_h, agent, id) => {
+        const app = await handoff(agent, id);
+        const other = await handoff(agent, id, 'web');
+        return [app.id, other.token];
+      },
+    ],
+    [
+      'a claimed link',
+      async (h, agent, id) => {
+        const app = await handoff(agent, id);
+        expect((await h.call('POST', '/handoffs/redeem', { body: { token: app.token } })).status).toBe(200);
+        return [app.id, app.token];
+      },
+    ],
+    [
+      'an expired link',
+      async (h, agent, id) => {
+        const app = await handoff(agent, id);
+        h.clock.advance(h.server.limits.handoffTtlSeconds + 1);
+        return [app.id, app.token];
+      },
+    ],
   ];
   for (const [name, prepare] of refusals) {
     it(`${name} is refused with the neutral handoff_invalid and changes nothing`, async () => {

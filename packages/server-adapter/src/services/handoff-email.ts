@@ -45,11 +45,12 @@ export async function emailHandoff(
   if (!user || !agentRecord) throw await refuse(ctx, agent, sessionId, ACTION, ['verified']);
   const at = instant(ctx);
   const live = liveSession(at, 's');
-  const outcome = await ctx.db.transaction(async (tx) => {
-    // Marks the handoff e-mailed and refreshes the session's activity, both or neither.
-    const { rows } = await tx.query<EmailedRow>(
-      ...bind(
-        `WITH emailed AS (
+  const outcome = await ctx.db
+    .transaction(async (tx) => {
+      // Marks the handoff e-mailed and refreshes the session's activity, both or neither.
+      const { rows } = await tx.query<EmailedRow>(
+        ...bind(
+          `WITH emailed AS (
            UPDATE support_handoffs h SET emailed_at = :now
            FROM support_sessions s
            WHERE h.id = :handoff_id AND h.session_id = :session_id AND s.id = h.session_id
@@ -63,64 +64,70 @@ export async function emailHandoff(
            WHERE id = :session_id AND EXISTS (SELECT 1 FROM emailed)
          )
          SELECT * FROM emailed`,
-        {
-          handoff_id: handoffId,
-          session_id: sessionId,
-          agent_id: agent.agentId,
-          token_hash: tokenHash(ctx.keys, token),
-          ...live.params,
-        },
-      ),
-    );
-    const row = rows[0];
-    if (!row) return null;
-    const link = handoffLink(ctx, row.page, token);
-    const png = await QRCode.toBuffer(link, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 240 });
-    const ecosystem = user.ecosystems.find((e) => e.id === row.ecosystem_id);
-    const message = qrEmail({
-      locale: userLocale(locale),
-      userName: user.name,
-      agentName: agentRecord.name,
-      ecosystemName: ecosystem?.name ?? '-',
-      link,
-      expiresAt: new Date(row.expires_at),
-      qrCid: QR_CID,
-    });
-    try {
-      await ctx.notifier.send(
-        {
-          issueId: `handoff-qr:${handoffId}`,
-          kind: 'handoff_qr',
-          to: user.email,
-          ...message,
-          inline: [{ cid: QR_CID, contentType: 'image/png', contentBase64: png.toString('base64') }],
-        },
-        { sql: tx },
+          {
+            handoff_id: handoffId,
+            session_id: sessionId,
+            agent_id: agent.agentId,
+            token_hash: tokenHash(ctx.keys, token),
+            ...live.params,
+          },
+        ),
       );
-    } catch {
-      throw new SupportError('upstream_unavailable', 'The e-mail could not be sent; try again.');
-    }
-    await audit(ctx, tx, {
-      agentId: agent.agentId,
-      sessionRef: row.session_ref,
-      action: ACTION,
-      outcome: 'ok',
-      detail: { destination: 'app' },
-    });
-    return row;
-  }).catch(async (error: unknown) => {
-    if (error instanceof SupportError && error.code === 'upstream_unavailable') {
-      await audit(ctx, ctx.db, {
-        agentId: agent.agentId,
-        sessionRef: fixed.session_ref,
-        action: ACTION,
-        outcome: 'failed',
-        detail: { error: error.code },
+      const row = rows[0];
+      if (!row) return null;
+      const link = handoffLink(ctx, row.page, token);
+      const png = await QRCode.toBuffer(link, {
+        type: 'png',
+        errorCorrectionLevel: 'M',
+        margin: 2,
+        width: 240,
       });
-      ctx.logger.warn('app link e-mail failed', { agentId: agent.agentId });
-    }
-    throw error;
-  });
+      const ecosystem = user.ecosystems.find((e) => e.id === row.ecosystem_id);
+      const message = qrEmail({
+        locale: userLocale(locale),
+        userName: user.name,
+        agentName: agentRecord.name,
+        ecosystemName: ecosystem?.name ?? '-',
+        link,
+        expiresAt: new Date(row.expires_at),
+        qrCid: QR_CID,
+      });
+      try {
+        await ctx.notifier.send(
+          {
+            issueId: `handoff-qr:${handoffId}`,
+            kind: 'handoff_qr',
+            to: user.email,
+            ...message,
+            inline: [{ cid: QR_CID, contentType: 'image/png', contentBase64: png.toString('base64') }],
+          },
+          { sql: tx },
+        );
+      } catch {
+        throw new SupportError('upstream_unavailable', 'The e-mail could not be sent; try again.');
+      }
+      await audit(ctx, tx, {
+        agentId: agent.agentId,
+        sessionRef: row.session_ref,
+        action: ACTION,
+        outcome: 'ok',
+        detail: { destination: 'app' },
+      });
+      return row;
+    })
+    .catch(async (error: unknown) => {
+      if (error instanceof SupportError && error.code === 'upstream_unavailable') {
+        await audit(ctx, ctx.db, {
+          agentId: agent.agentId,
+          sessionRef: fixed.session_ref,
+          action: ACTION,
+          outcome: 'failed',
+          detail: { error: error.code },
+        });
+        ctx.logger.warn('app link e-mail failed', { agentId: agent.agentId });
+      }
+      throw error;
+    });
   if (!outcome) throw await refuseEmail(ctx, agent, sessionId, fixed.session_ref);
   ctx.logger.info('app link e-mailed', { agentId: agent.agentId });
   return { id: handoffId, sentTo: maskEmail(user.email), emailedAt: at.nowIso };

@@ -266,8 +266,7 @@ export interface QrEmail {
   readonly qrCid: string;
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The App link the agent sent by e-mail: as a link and as an inline QR picture (HTML part). */
 export function qrEmail(n: QrEmail): RenderedMessage & { html: string } {
