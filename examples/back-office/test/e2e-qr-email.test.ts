@@ -83,7 +83,7 @@ async function toQr(lang: Lang, t: Messages): Promise<Page> {
   await el.getByRole('button', { name: t['agentCode.send'], exact: true }).click();
   await enterCode(page, await readCode(page, 'ana.agent@support.waizant.local'));
   await expect.poll(() => el.locator('h2').first().textContent()).toBe(t['userCode.heading']);
-  const previous = (await demo.support.outbox(USER.email)).findLast((m) => m.code)?.code ?? '';
+  const previous = (await demo.support.outbox(USER.email)).filter((m) => m.code).at(-1)?.code ?? '';
   await el.getByRole('button', { name: t['userCode.send'] }).click();
   await enterCode(page, await readCode(page, USER.email, previous));
   await el.locator('[part~="destination"]').filter({ hasText: t['destination.app'] }).click();

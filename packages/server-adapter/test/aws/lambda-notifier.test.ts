@@ -1,6 +1,6 @@
 import { SupportError } from '@waizant/support-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import QRCode from 'qrcode';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EMAIL_PAYLOAD_LIMITS, parseEmailPayload } from '../../src/bindings/aws/email-payload.js';
 import { EmailPayloadSchema } from '../../src/bindings/aws/email-payload-schema.js';
 import { createLambdaNotifier } from '../../src/bindings/aws/lambda-notifier.js';
