@@ -76,7 +76,7 @@ const PAGES: Record<PageName, PageSpec> = {
     script: 'mailbox',
     nav: true,
     body: `<h1>Dev mailbox</h1>
-      <p>What the local outbox would have e-mailed. Refreshes every two seconds.</p>
+      <p>What the local outbox would have e-mailed (with the QR picture of an e-mailed App link). Refreshes every two seconds.</p>
       <table class="mail"><thead><tr><th>When</th><th>To</th><th>Subject</th><th>Code</th><th>Message</th></tr></thead><tbody id="messages"></tbody></table>`,
   },
   audit: {

@@ -134,6 +134,8 @@ export type HandoffStatus = {
   claimedAt: Timestamp | null;
 };
 export type RedeemHandoffRequest = { token: string };
+export type EmailHandoffRequest = { token: string };
+export type HandoffEmail = { id: Id; sentTo: string; emailedAt: Timestamp };
 export type AssistedSession = {
   accessToken: string;
   tokenType: 'Bearer';

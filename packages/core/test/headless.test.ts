@@ -132,6 +132,53 @@ describe('Technical Assistance, headless', () => {
     ]);
   });
 
+  it('e-mails the shown QR once: the same link reaches the user, the view says where, the command is gone', async () => {
+    const { server, flow } = setup('technical-assistance');
+    await lookupAndStart(flow);
+    flow.selectEcosystem(IDS.ecoAdmin);
+    await settle(flow);
+    await passCode(flow, server, 'agent');
+    await passCode(flow, server, 'user');
+    flow.openDestination('app');
+    await settle(flow);
+    expect(flow.state.allowed.has('emailQr')).toBe(true);
+    expect(flow.state.qrEmailedTo).toBeNull();
+    flow.emailQr();
+    expect(flow.state.pending).toBe(true);
+    expect((await settle(flow)).qrEmailedTo).toBe('a***z@example.com');
+    expect(flow.state.allowed.has('emailQr')).toBe(false);
+    expect(server.qrEmails).toEqual([
+      { handoffId: flow.state.handoff?.id, to: 'ana.perez@example.com', link: flow.state.handoff?.link },
+    ]);
+    // The e-mailed link is the same handoff: claiming it shows as claimed.
+    server.claimHandoff(flow.state.handoff?.id);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await settle(flow)).qrPhase).toBe('claimed');
+  });
+
+  it('a refused QR e-mail shows its error and keeps the QR on screen; a new QR can be e-mailed', async () => {
+    const { server, flow } = setup('technical-assistance');
+    await lookupAndStart(flow);
+    flow.selectEcosystem(IDS.ecoAdmin);
+    await settle(flow);
+    await passCode(flow, server, 'agent');
+    await passCode(flow, server, 'user');
+    flow.openDestination('app');
+    await settle(flow);
+    server.fail('emailHandoff', new SupportError('upstream_unavailable', 'down'), 1);
+    flow.emailQr();
+    const failed = await settle(flow);
+    expect(failed.error?.code).toBe('upstream_unavailable');
+    expect(failed.qrPhase).toBe('waiting');
+    expect(failed.allowed.has('emailQr')).toBe(true);
+    flow.emailQr();
+    expect((await settle(flow)).qrEmailedTo).toBe('a***z@example.com');
+    flow.regenerateQr();
+    const fresh = await settle(flow);
+    expect(fresh.qrEmailedTo).toBeNull();
+    expect(fresh.allowed.has('emailQr')).toBe(true);
+  });
+
   it('offers a managed user only Web (My Ecosystem) and App', async () => {
     const { server, flow } = setup('technical-assistance');
     await lookupAndStart(flow);

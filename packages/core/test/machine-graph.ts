@@ -127,6 +127,9 @@ export function serverAnswers(snapshot: Snap): AnyEvent[] {
         }),
       );
     }
+    if (context.handoff?.destination === 'app') {
+      events.push(done('emailQr', { id: IDS.handoff, sentTo: 'a***z@example.com', emailedAt: iso(T0) }));
+    }
   }
   for (const id of INVOKE_IDS) for (const code of ERROR_CODES) events.push(failed(id, code));
   // Only actors running in this state can answer; the rest would be ignored anyway.
@@ -162,6 +165,7 @@ const AGENT_COMMANDS: AnyEvent[] = [
   { type: 'DESTINATION.OPEN', destination: 'web' },
   { type: 'DESTINATION.OPEN', destination: 'app' },
   { type: 'QR.REGENERATE' },
+  { type: 'QR.EMAIL' },
   { type: 'BACK' },
   { type: 'FINISH' },
   { type: 'RETRY' },

@@ -146,6 +146,26 @@ describe('<waizant-support-flow> Technical Assistance', () => {
     expect(fake.handoffs.size).to.equal(2);
   });
 
+  it('e-mails the QR to the user once and says where it went', async () => {
+    const { managed } = people();
+    const fake = fakeWith([managed]);
+    const el = await mountFlow(fake);
+    await verifyForAssistance(el, fake, managed, managed.ecosystems[0]!.id);
+    $(el, '[data-destination="app"]').click();
+    await waitFor(el, 'img[part="qr"]');
+    const button = $<HTMLButtonElement>(el, '[data-action="email-qr"]');
+    expect(text(button)).to.equal('Send to the user by e-mail');
+    expect(button.disabled).to.equal(false);
+    button.click();
+    await waitFor(el, '[data-qr-emailed]');
+    expect(text($(el, '[data-qr-emailed]'))).to.match(/^Sent to \S+\*\*\*\S*@\S+\.$/);
+    expect($maybe(el, '[data-action="email-qr"]')).to.equal(null);
+    const [handoff] = [...fake.handoffs.values()];
+    expect(fake.qrEmails).to.have.length(1);
+    expect(fake.qrEmails[0]!.to).to.equal(managed.email);
+    expect(fake.qrEmails[0]!.link).to.contain(`#token=${handoff!.token}`);
+  });
+
   it('shows an expired QR and regenerates a fresh one', async () => {
     const { managed } = people();
     const fake = fakeWith([managed], { handoffTtlMs: 1_000 });

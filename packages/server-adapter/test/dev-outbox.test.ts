@@ -57,6 +57,8 @@ describe('GET /dev/outbox', () => {
       'subject',
       'text',
       'code',
+      'html',
+      'inline',
       'createdAt',
     ]);
     expect(item.required).toContain('code');

@@ -1,6 +1,7 @@
 /** The SMTP option of the embedded notifier, against an in-process SMTP server on loopback. */
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
+import QRCode from 'qrcode';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { smtpNotifier } from '../src/embedded.js';
@@ -61,6 +62,42 @@ describe('smtpNotifier', () => {
     expect(mail?.text?.trim()).toBe(message.text);
     expect(mail?.messageId).toBe(`<${message.issueId}@support.waizant.local>`);
     expect(mail?.headers.get('x-waizant-kind')).toBe('user_code');
+  });
+
+  it('sends the HTML part with its inline picture, referenced by Content-ID', async () => {
+    const { port, mails } = await catcher();
+    const notifier = await smtpNotifier({
+      host: '127.0.0.1',
+      port,
+      from: 'support@waizant.local',
+      ignoreTLS: true,
+    });
+    const png = await QRCode.toBuffer('https://app.example/#token=abc', { type: 'png' });
+    await notifier.send({
+      ...message,
+      issueId: 'handoff-qr:c0ffee00-0000-4000-8000-000000000002',
+      kind: 'handoff_qr',
+      text: 'Open https://app.example/#token=abc',
+      html: '<p><img src="cid:app-qr@support.waizant.local" alt="QR"></p>',
+      inline: [
+        {
+          cid: 'app-qr@support.waizant.local',
+          contentType: 'image/png',
+          contentBase64: png.toString('base64'),
+        },
+      ],
+    });
+    const [mail] = mails;
+    expect(mail?.text?.trim()).toBe('Open https://app.example/#token=abc');
+    expect(mail?.headers.get('x-waizant-kind')).toBe('handoff_qr');
+    expect(mail?.attachments).toHaveLength(1);
+    const picture = mail!.attachments[0]!;
+    expect(picture.cid).toBe('app-qr@support.waizant.local');
+    expect(picture.contentType).toBe('image/png');
+    expect(picture.related).toBe(true);
+    expect(picture.content.equals(png)).toBe(true);
+    // mailparser rewrites cid: references of related pictures into data: URLs.
+    expect(mail?.html).toContain(`data:image/png;base64,${png.toString('base64')}`);
   });
 
   it('throws when the server refuses, so the code-send transaction rolls back', async () => {

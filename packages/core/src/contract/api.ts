@@ -204,6 +204,26 @@ export const RedeemHandoffRequest = doc(z.strictObject({ token: HandoffToken }),
 });
 export type RedeemHandoffRequest = T.RedeemHandoffRequest;
 
+/**
+ * The App link's token, which the agent's client already holds: the server keeps only its HMAC,
+ * so it can e-mail the same one-time link only when given the token again.
+ */
+export const EmailHandoffRequest = doc(z.strictObject({ token: HandoffToken }), {
+  id: 'EmailHandoffRequest',
+});
+export type EmailHandoffRequest = T.EmailHandoffRequest;
+
+export const HandoffEmail = doc(
+  z.object({
+    id: Id,
+    /** Masked address the link went to (the user's verified address). */
+    sentTo: text(300),
+    emailedAt: Timestamp,
+  }),
+  { id: 'HandoffEmail' },
+);
+export type HandoffEmail = T.HandoffEmail;
+
 /** 256-bit opaque refresh token, base64url. */
 export const RefreshToken = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'expected a refresh token'));
 

@@ -1,6 +1,14 @@
 import * as z from 'zod/mini';
 import { ApiErrorBody, ERROR_STATUS, type ErrorCode } from './errors.js';
-import { destinationRoutes, type RouteName, type RouteSpec, routeBody, routes } from './routes.js';
+import { ROUTE_SUMMARIES } from './route-summaries.js';
+import {
+  type DestinationRouteName,
+  destinationRoutes,
+  type RouteName,
+  type RouteSpec,
+  routeBody,
+  routes,
+} from './routes.js';
 import { END_PAGE_PATH, EndSessionForm } from './user-control.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -132,7 +140,7 @@ function destinationPaths(
     paths[route.path] = {
       post: {
         operationId,
-        summary: route.summary,
+        summary: ROUTE_SUMMARIES[operationId as DestinationRouteName],
         requestBody: {
           required: true,
           content: {
@@ -199,7 +207,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, JsonSchema>)[route.method.toLowerCase()] = {
       operationId,
-      summary: route.summary,
+      summary: ROUTE_SUMMARIES[operationId],
       parameters: [
         ...parameters(route, components),
         ...(route.method === 'POST'

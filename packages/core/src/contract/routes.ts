@@ -6,8 +6,10 @@ import {
   CancelRequest,
   CreateHandoffRequest,
   CreateSessionRequest,
+  EmailHandoffRequest,
   EmptyRequest,
   Handoff,
+  HandoffEmail,
   HandoffParams,
   HandoffStatus,
   IntrospectRequest,
@@ -31,7 +33,6 @@ export interface RouteSpec {
   readonly method: 'GET' | 'POST';
   /** OpenAPI-style path template: `{name}` marks a parameter. */
   readonly path: string;
-  readonly summary: string;
   readonly params?: z.ZodMiniType;
   readonly query?: z.ZodMiniType;
   readonly body?: z.ZodMiniType;
@@ -49,7 +50,6 @@ export const routes = {
   lookup: {
     method: 'POST',
     path: '/lookup',
-    summary: "Find an end user by e-mail: status, ecosystems with the user's role, eligibility for the flow",
     body: LookupRequest,
     response: LookupResponse,
     status: 200,
@@ -58,7 +58,6 @@ export const routes = {
   createSession: {
     method: 'POST',
     path: '/sessions',
-    summary: 'Open a support session owned by the calling agent',
     body: CreateSessionRequest,
     response: SupportSessionView,
     status: 201,
@@ -67,7 +66,6 @@ export const routes = {
   getSession: {
     method: 'GET',
     path: '/sessions/{sessionId}',
-    summary: 'Current step, ecosystem, attempts left, resend time and expiry',
     params: SessionParams,
     response: SupportSessionView,
     status: 200,
@@ -76,7 +74,6 @@ export const routes = {
   selectEcosystem: {
     method: 'POST',
     path: '/sessions/{sessionId}/ecosystem',
-    summary: 'Choose the ecosystem the support is about',
     params: SessionParams,
     body: SelectEcosystemRequest,
     response: SupportSessionView,
@@ -86,7 +83,6 @@ export const routes = {
   sendAgentCode: {
     method: 'POST',
     path: '/sessions/{sessionId}/agent-code',
-    summary: "Send (or resend) the internal verification code to the agent's e-mail",
     params: SessionParams,
     body: EmptyRequest,
     response: SupportSessionView,
@@ -96,7 +92,6 @@ export const routes = {
   verifyAgentCode: {
     method: 'POST',
     path: '/sessions/{sessionId}/agent-code/verify',
-    summary: "Check the agent's code",
     params: SessionParams,
     body: VerifyCodeRequest,
     response: SupportSessionView,
@@ -106,7 +101,6 @@ export const routes = {
   sendUserCode: {
     method: 'POST',
     path: '/sessions/{sessionId}/user-code',
-    summary: 'Send (or resend) the verification code to the person being supported',
     params: SessionParams,
     body: EmptyRequest,
     response: SupportSessionView,
@@ -116,7 +110,6 @@ export const routes = {
   verifyUserCode: {
     method: 'POST',
     path: '/sessions/{sessionId}/user-code/verify',
-    summary: 'Check the code the user read to the agent',
     params: SessionParams,
     body: VerifyCodeRequest,
     response: SupportSessionView,
@@ -126,7 +119,6 @@ export const routes = {
   createHandoff: {
     method: 'POST',
     path: '/sessions/{sessionId}/handoffs',
-    summary: 'Create a one-time link (Web, Store) or QR payload (App) into the user account',
     params: SessionParams,
     body: CreateHandoffRequest,
     response: Handoff,
@@ -136,16 +128,23 @@ export const routes = {
   getHandoff: {
     method: 'GET',
     path: '/sessions/{sessionId}/handoffs/{handoffId}',
-    summary: 'Whether a handoff was claimed',
     params: HandoffParams,
     response: HandoffStatus,
+    status: 200,
+    agentAuth: true,
+  },
+  emailHandoff: {
+    method: 'POST',
+    path: '/sessions/{sessionId}/handoffs/{handoffId}/email',
+    params: HandoffParams,
+    body: EmailHandoffRequest,
+    response: HandoffEmail,
     status: 200,
     agentAuth: true,
   },
   touch: {
     method: 'POST',
     path: '/sessions/{sessionId}/activity',
-    summary: '"I\'m still here": record activity so the session does not expire',
     params: SessionParams,
     body: EmptyRequest,
     response: SupportSessionView,
@@ -155,7 +154,6 @@ export const routes = {
   cancel: {
     method: 'POST',
     path: '/sessions/{sessionId}/cancel',
-    summary: 'Cancel with a required reason; revokes codes and handoffs',
     params: SessionParams,
     body: CancelRequest,
     response: SupportSessionView,
@@ -165,7 +163,6 @@ export const routes = {
   complete: {
     method: 'POST',
     path: '/sessions/{sessionId}/complete',
-    summary: 'Close a verified session as done; revokes its pending handoffs',
     params: SessionParams,
     body: EmptyRequest,
     response: SupportSessionView,
@@ -175,7 +172,6 @@ export const routes = {
   listProcesses: {
     method: 'GET',
     path: '/sessions/{sessionId}/processes',
-    summary: "The verified successor's processes, newest first, by cursor",
     params: SessionParams,
     query: ProcessListQuery,
     response: ProcessPage,
@@ -185,7 +181,6 @@ export const routes = {
   getProcess: {
     method: 'GET',
     path: '/sessions/{sessionId}/processes/{processId}',
-    summary: "One process's detail: status, dates, reason, who decided",
     params: ProcessParams,
     response: ProcessDetail,
     status: 200,
@@ -194,7 +189,6 @@ export const routes = {
   redeemHandoff: {
     method: 'POST',
     path: '/handoffs/redeem',
-    summary: 'Called by the destination app with the one-time token: returns the assisted session',
     body: RedeemHandoffRequest,
     response: AssistedSession,
     status: 200,
@@ -231,7 +225,6 @@ export function routeBody(
 export interface DestinationRouteSpec {
   readonly method: 'POST';
   readonly path: string;
-  readonly summary: string;
   readonly body: z.ZodMiniType;
   readonly response: z.ZodMiniType;
   readonly status: 200;
@@ -242,8 +235,6 @@ export const destinationRoutes = {
   introspectAssisted: {
     method: 'POST',
     path: '/assisted/introspect',
-    summary:
-      'RFC 7662 introspection of an assisted-session access token: active only while its support session is live',
     body: IntrospectRequest,
     response: IntrospectResponse,
     status: 200,
@@ -251,8 +242,6 @@ export const destinationRoutes = {
   refreshAssisted: {
     method: 'POST',
     path: '/assisted/refresh',
-    summary:
-      'Trade a refresh token (single use) for a new short-lived access token while the support session is live',
     body: AssistedRefreshRequest,
     response: AssistedRefreshResponse,
     status: 200,

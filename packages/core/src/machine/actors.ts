@@ -75,6 +75,8 @@ export function createSupportMachineActors(options: Omit<SupportFlowOptions, 'fl
         );
         return { handoff, receivedAt: now() };
       },
+      emailQr: (input, signal) =>
+        services.emailHandoff(input.sessionId, input.handoffId, input.token, opts(signal, input.requestKey)),
       touchSession: (input, signal) =>
         session(services.touch(input.sessionId, opts(signal, input.requestKey))),
       cancelSession: (input, signal) =>

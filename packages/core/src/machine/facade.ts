@@ -51,6 +51,7 @@ export type SupportCommand =
   | 'submitCode'
   | 'openDestination'
   | 'regenerateQr'
+  | 'emailQr'
   | 'back'
   | 'finish'
   | 'retry'
@@ -89,6 +90,8 @@ export interface SupportFlowState {
   readonly session: SupportSessionView | null;
   readonly handoff: Handoff | null;
   readonly handoffState: HandoffState | null;
+  /** The masked address the shown QR's link was e-mailed to (`emailQr`); null until sent. */
+  readonly qrEmailedTo: string | null;
   readonly processes: {
     readonly ecosystemId: string | null;
     readonly items: readonly ProcessSummary[];
@@ -120,6 +123,8 @@ export interface SupportFlow {
   submitCode(code: string): void;
   openDestination(destination: Destination): void;
   regenerateQr(): void;
+  /** E-mails the shown QR's one-time link to the user's verified address, once. */
+  emailQr(): void;
   back(): void;
   finish(): void;
   retry(): void;
@@ -194,6 +199,7 @@ export function createSupportFlow(options: SupportFlowOptions): SupportFlow {
     submitCode: (code) => send({ type: 'CODE.SUBMIT', code }),
     openDestination: (destination) => send({ type: 'DESTINATION.OPEN', destination }),
     regenerateQr: () => send({ type: 'QR.REGENERATE' }),
+    emailQr: () => send({ type: 'QR.EMAIL' }),
     back: () => send({ type: 'BACK' }),
     finish: () => send({ type: 'FINISH' }),
     retry: () => send({ type: 'RETRY' }),

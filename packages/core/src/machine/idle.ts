@@ -28,6 +28,7 @@ export function idleSupportFlowState(flow: Flow, codeDigits: number = DEFAULT_CO
     session: null,
     handoff: null,
     handoffState: null,
+    qrEmailedTo: null,
     processes: { ecosystemId: null, items: [], total: 0, hasMore: false },
     processDetail: null,
     deadlines: {

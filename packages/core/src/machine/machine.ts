@@ -28,6 +28,7 @@ export const supportMachine = supportSetup.createMachine({
     handoff: null,
     handoffReceivedAt: 0,
     handoffState: null,
+    qrEmailedTo: null,
     processes: EMPTY_PROCESSES,
     pendingProcessId: null,
     processDetail: null,

@@ -1,5 +1,5 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
-import type { LookupResponse, ProcessDetail, ProcessPage } from '../contract/api.js';
+import type { HandoffEmail, LookupResponse, ProcessDetail, ProcessPage } from '../contract/api.js';
 import { type ErrorCode, isSupportError, SupportError } from '../contract/errors.js';
 import type { CodePurpose, Destination } from '../contract/primitives.js';
 import { CancelReason, Email, verificationCode } from '../contract/primitives.js';
@@ -39,6 +39,7 @@ export const machineActors = {
     'verifyCode',
   ),
   createHandoff: request<HandoffResult, SessionCommandInput & { destination: Destination }>('createHandoff'),
+  emailQr: request<HandoffEmail, SessionCommandInput & { handoffId: string; token: string }>('emailQr'),
   /** Watches a handoff until it is claimed or expires; sends HANDOFF.CLAIMED / HANDOFF.EXPIRED. */
   watchHandoff: fromCallback<
     SupportEvent,

@@ -5,6 +5,7 @@ import type {
   ErrorCode,
   Flow,
   Handoff,
+  HandoffEmail,
   HandoffState,
   HandoffStatus,
   IneligibleReason,
@@ -44,6 +45,13 @@ export interface SupportServices {
   ): Promise<SupportSessionView>;
   createHandoff(sessionId: string, destination: Destination, options: CallOptions): Promise<Handoff>;
   getHandoff(sessionId: string, handoffId: string, options: CallOptions): Promise<HandoffStatus>;
+  /** E-mails the App link (`token`: the one in its fragment) and its QR code to the user, once. */
+  emailHandoff(
+    sessionId: string,
+    handoffId: string,
+    token: string,
+    options: CallOptions,
+  ): Promise<HandoffEmail>;
   touch(sessionId: string, options: CallOptions): Promise<SupportSessionView>;
   cancel(sessionId: string, reason: string, options: CallOptions): Promise<SupportSessionView>;
   complete(sessionId: string, options: CallOptions): Promise<SupportSessionView>;
@@ -79,6 +87,8 @@ export interface SupportContext {
   handoff: Handoff | null;
   handoffReceivedAt: number;
   handoffState: HandoffState | null;
+  /** The masked address the shown QR's link was e-mailed to; null until sent. */
+  qrEmailedTo: string | null;
   processes: {
     ecosystemId: string | null;
     items: ProcessSummary[];
@@ -102,6 +112,7 @@ export type SupportEvent =
   | { type: 'CODE.SUBMIT'; code: string }
   | { type: 'DESTINATION.OPEN'; destination: Destination }
   | { type: 'QR.REGENERATE' }
+  | { type: 'QR.EMAIL' }
   | { type: 'BACK' }
   | { type: 'FINISH' }
   | { type: 'RETRY' }

@@ -14,6 +14,7 @@ const PROBES: ReadonlyArray<[SupportCommand, SupportEvent]> = [
   ['sendCode', { type: 'CODE.SEND' }],
   ['resendCode', { type: 'CODE.RESEND' }],
   ['regenerateQr', { type: 'QR.REGENERATE' }],
+  ['emailQr', { type: 'QR.EMAIL' }],
   ['back', { type: 'BACK' }],
   ['finish', { type: 'FINISH' }],
   ['retry', { type: 'RETRY' }],
@@ -96,6 +97,7 @@ export function project(snapshot: Snapshot, coveredView: SupportView): SupportFl
     session,
     handoff: context.handoff,
     handoffState: context.handoffState,
+    qrEmailedTo: context.qrEmailedTo,
     processes: {
       ecosystemId: context.processes.ecosystemId,
       items: context.processes.items,

@@ -9,7 +9,9 @@ import {
   CancelRequest,
   CreateHandoffRequest,
   CreateSessionRequest,
+  EmailHandoffRequest,
   type Handoff,
+  type HandoffEmail,
   type HandoffStatus,
   LookupRequest,
   type LookupResponse,
@@ -24,7 +26,7 @@ import {
 import type { CodePurpose, Destination, Flow } from '../contract/primitives.js';
 import { SupportError } from '../contract/support-error.js';
 import type { CallOptions, SupportServices } from '../machine/types.js';
-import { destinationPage, firstStep, ineligibility, isDestinationAllowed } from '../rules/flow.js';
+import { destinationPage, firstStep, ineligibility, isDestinationAllowed, maskEmail } from '../rules/flow.js';
 import { type FakeUser, makeProcesses, uuid } from './people.js';
 import {
   advance,
@@ -60,6 +62,8 @@ export type ServiceName = keyof SupportServices;
 
 export class FakeSupportServices extends FakeSessionStore implements SupportServices {
   readonly outbox: SentCode[] = [];
+  /** The App links e-mailed to users (`emailHandoff`), as a mailbox shows them. */
+  readonly qrEmails: Array<{ handoffId: string; to: string; link: string }> = [];
   /** Every call that reached the fake, by name (`sendCode:agent`, `listProcesses:first`, …). */
   readonly calls: string[] = [];
   readonly processes = new Map<string, ProcessDetail[]>();
@@ -232,6 +236,7 @@ export class FakeSupportServices extends FakeSessionStore implements SupportServ
     // One open handoff per session: a new one revokes the unclaimed ones.
     for (const h of this.handoffs.values()) if (h.sessionId === sessionId && !h.claimedAt) h.revoked = true;
     const now = this.now();
+    const token = drawToken();
     const record: HandoffRecord = {
       id: uuid(),
       sessionId,
@@ -239,6 +244,8 @@ export class FakeSupportServices extends FakeSessionStore implements SupportServ
       expiresAt: now + this.limits.handoffTtlMs,
       claimedAt: null,
       revoked: false,
+      token,
+      emailedAt: null,
     };
     this.handoffs.set(record.id, record);
     const host = destination === 'app' ? 'app' : destination === 'store' ? 'store' : 'web';
@@ -246,7 +253,7 @@ export class FakeSupportServices extends FakeSessionStore implements SupportServ
       id: record.id,
       destination,
       page: destinationPage(role, destination),
-      link: `https://${host}.waizant.example/assisted#token=${drawToken()}`,
+      link: `https://${host}.waizant.example/assisted#token=${token}`,
       expiresAt: new Date(record.expiresAt).toISOString(),
       expiresIn: Math.round(this.limits.handoffTtlMs / 1000),
     };
@@ -255,6 +262,27 @@ export class FakeSupportServices extends FakeSessionStore implements SupportServ
   async getHandoff(sessionId: string, handoffId: string, options: CallOptions): Promise<HandoffStatus> {
     await this.enter('getHandoff', 'getHandoff', options);
     return this.handoffStatus(this.live(sessionId, { touch: false }), handoffId);
+  }
+
+  async emailHandoff(
+    sessionId: string,
+    handoffId: string,
+    token: string,
+    options: CallOptions,
+  ): Promise<HandoffEmail> {
+    await this.enter('emailHandoff', 'emailHandoff', options);
+    parse(EmailHandoffRequest, { token });
+    const s = this.command(sessionId, 'verified');
+    const h = this.handoffs.get(handoffId);
+    // Wrong token, not the App's, claimed, revoked, expired or already e-mailed: one neutral refusal.
+    const usable = h && h.sessionId === sessionId && h.destination === 'app' && h.token === token;
+    if (!usable || h.claimedAt || h.revoked || h.emailedAt || this.now() > h.expiresAt) {
+      throw new SupportError('handoff_invalid', 'This QR code can no longer be sent by e-mail.');
+    }
+    h.emailedAt = this.now();
+    const link = `https://app.waizant.example/assisted#token=${token}`;
+    this.qrEmails.push({ handoffId, to: s.user.email, link });
+    return { id: handoffId, sentTo: maskEmail(s.user.email), emailedAt: new Date(h.emailedAt).toISOString() };
   }
 
   async touch(sessionId: string, options: CallOptions) {

@@ -78,6 +78,9 @@ export interface HandoffRecord {
   expiresAt: number;
   claimedAt: number | null;
   revoked: boolean;
+  /** The link's token (the real server keeps only its HMAC) and when it was e-mailed. */
+  token: string;
+  emailedAt: number | null;
 }
 
 export function expectStep(s: SessionRecord, step: SessionStep): void {

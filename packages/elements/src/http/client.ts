@@ -217,6 +217,8 @@ export function createHttpSupportServices(options: HttpSupportServicesOptions): 
       call('createHandoff', { params: session(sessionId), body: { destination }, options: o }),
     getHandoff: (sessionId, handoffId, o) =>
       call('getHandoff', { params: { sessionId, handoffId }, options: o }),
+    emailHandoff: (sessionId, handoffId, token, o) =>
+      call('emailHandoff', { params: { sessionId, handoffId }, body: { token }, options: o }),
     touch: (sessionId, o) => call('touch', { params: session(sessionId), body: {}, options: o }),
     cancel: (sessionId, reason, o) =>
       call('cancel', { params: session(sessionId), body: { reason }, options: o }),

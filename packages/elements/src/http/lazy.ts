@@ -12,6 +12,7 @@ const METHODS: Record<keyof SupportServices, true> = {
   verifyCode: true,
   createHandoff: true,
   getHandoff: true,
+  emailHandoff: true,
   touch: true,
   cancel: true,
   complete: true,

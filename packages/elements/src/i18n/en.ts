@@ -82,6 +82,8 @@ export const en = {
   'qr.expired': 'The QR code has expired.',
   'qr.claimed': 'Signed in on the phone.',
   'qr.regenerate': 'Regenerate',
+  'qr.email': 'Send to the user by e-mail',
+  'qr.emailed': 'Sent to {to}.',
   'activity.heading': 'Successor activity',
   'activity.user': 'User',
   'activity.email': 'Email',

@@ -81,6 +81,8 @@ export const es: Messages = {
   'qr.expired': 'El código QR caducó.',
   'qr.claimed': 'Sesión iniciada en el teléfono.',
   'qr.regenerate': 'Generar otro',
+  'qr.email': 'Enviar al usuario por correo',
+  'qr.emailed': 'Enviado a {to}.',
   'activity.heading': 'Actividad del sucesor',
   'activity.user': 'Usuario',
   'activity.email': 'Correo',

@@ -78,6 +78,8 @@ function handlersFor(s: SupportServerServices): Handlers {
     createHandoff: ({ agent, params, body, idempotencyKey }) =>
       s.createHandoff(agent, params.sessionId, body.destination, idempotencyKey),
     getHandoff: ({ agent, params }) => s.getHandoff(agent, params.sessionId, params.handoffId),
+    emailHandoff: ({ agent, params, body }) =>
+      s.emailHandoff(agent, params.sessionId, params.handoffId, body.token),
     touch: ({ agent, params }) => s.touch(agent, params.sessionId),
     cancel: ({ agent, params, body }) => s.cancel(agent, params.sessionId, body.reason),
     complete: ({ agent, params }) => s.complete(agent, params.sessionId),

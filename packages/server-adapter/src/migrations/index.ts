@@ -188,6 +188,17 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
         WHERE closed_at IS NOT NULL AND receipt_claimed_at IS NULL`,
     ],
   },
+  {
+    version: 7,
+    name: 'the App link by e-mail',
+    statements: [
+      // Set once when the App link was e-mailed to the user: the e-mail is single use too.
+      `ALTER TABLE support_handoffs ADD COLUMN emailed_at timestamptz`,
+      // Larger messages (HTML, inline pictures) in the development outbox.
+      `ALTER TABLE support_outbox ADD COLUMN html text`,
+      `ALTER TABLE support_outbox ADD COLUMN inline jsonb`,
+    ],
+  },
 ];
 
 /**

@@ -132,7 +132,16 @@ export type NotificationKind =
   | 'agent_code'
   | 'user_code'
   | 'assisted_session_started'
-  | 'assisted_session_receipt';
+  | 'assisted_session_receipt'
+  | 'handoff_qr';
+
+/** A picture the HTML part shows through `cid:` (e.g. the App link's QR code). */
+export interface InlineImage {
+  /** Content-ID without angle brackets, referenced as `cid:<cid>` in `html`. */
+  readonly cid: string;
+  readonly contentType: 'image/png';
+  readonly contentBase64: string;
+}
 
 export interface Notification {
   /** Idempotency key: the same issueId is delivered at most once. */
@@ -146,6 +155,10 @@ export interface Notification {
    * that render their own template. As secret as the text: never log it.
    */
   readonly code?: string;
+  /** An HTML alternative of `text` (same content). */
+  readonly html?: string;
+  /** Pictures `html` shows inline (by Content-ID). */
+  readonly inline?: readonly InlineImage[];
 }
 
 export interface NotifyContext {

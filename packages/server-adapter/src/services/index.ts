@@ -4,6 +4,7 @@ import type {
   CreateSessionRequest,
   Destination,
   Handoff,
+  HandoffEmail,
   HandoffStatus,
   LookupRequest,
   LookupResponse,
@@ -15,6 +16,7 @@ import type {
 import { sendCode } from './code-send.js';
 import { verifyCode } from './code-verify.js';
 import type { ServiceContext } from './context.js';
+import { emailHandoff } from './handoff-email.js';
 import { createHandoff } from './handoff-replay.js';
 import { getHandoff, redeemHandoff } from './handoffs.js';
 import { lookup } from './lookup.js';
@@ -47,6 +49,8 @@ export interface SupportServerServices {
   ): Promise<Handoff>;
   getHandoff(agent: AgentRef, sessionId: string, handoffId: string): Promise<HandoffStatus>;
   redeemHandoff(token: string): Promise<AssistedSession>;
+  /** E-mails an App handoff's link and QR code to the user, once; `token` is the link's token. */
+  emailHandoff(agent: AgentRef, sessionId: string, handoffId: string, token: string): Promise<HandoffEmail>;
   touch(agent: AgentRef, sessionId: string): Promise<SupportSessionView>;
   cancel(agent: AgentRef, sessionId: string, reason: string): Promise<SupportSessionView>;
   complete(agent: AgentRef, sessionId: string): Promise<SupportSessionView>;
@@ -67,6 +71,7 @@ export function createServices(ctx: ServiceContext): SupportServerServices {
     createHandoff: (agent, id, destination, key) => createHandoff(ctx, agent, id, destination, key ?? null),
     getHandoff: (agent, id, handoffId) => getHandoff(ctx, agent, id, handoffId),
     redeemHandoff: (token) => redeemHandoff(ctx, token),
+    emailHandoff: (agent, id, handoffId, token) => emailHandoff(ctx, agent, id, handoffId, token),
     touch: (agent, id) => sessions.touch(ctx, agent, id),
     cancel: (agent, id, reason) => sessions.cancel(ctx, agent, id, reason),
     complete: (agent, id) => sessions.complete(ctx, agent, id),

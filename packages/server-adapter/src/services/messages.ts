@@ -253,3 +253,53 @@ export function receipt(r: Receipt): RenderedMessage {
     ].join('\n'),
   };
 }
+
+export interface QrEmail {
+  readonly locale: UserLocale;
+  readonly userName: string;
+  readonly agentName: string;
+  readonly ecosystemName: string;
+  /** The one-time App link (the same the agent's screen shows as a QR code). */
+  readonly link: string;
+  readonly expiresAt: Date;
+  /** Content-ID of the QR picture the HTML part shows. */
+  readonly qrCid: string;
+}
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The App link the agent sent by e-mail: as a link and as an inline QR picture (HTML part). */
+export function qrEmail(n: QrEmail): RenderedMessage & { html: string } {
+  const es = n.locale === 'es';
+  const until = utcTime(n.expiresAt);
+  const lines = es
+    ? {
+        subject: 'Tu código QR para abrir la app de Waizant con el soporte',
+        hello: `Hola, ${n.userName}:`,
+        intro: `${n.agentName}, del soporte de Waizant, te envía el código QR para abrir la app de Waizant (ecosistema ${n.ecosystemName}).`,
+        how: 'Escanéalo con la app de Waizant, o abre este enlace en el dispositivo donde la tienes:',
+        once: `Sirve una sola vez y caduca el ${until}. Termina cuando termine la sesión de soporte.`,
+        alt: 'Código QR de la app de Waizant',
+        warn: 'Si no estás hablando ahora con el soporte de Waizant, no lo uses.',
+      }
+    : {
+        subject: 'Your QR code to open the Waizant app with support',
+        hello: `Hello ${n.userName},`,
+        intro: `${n.agentName}, from Waizant support, sent you the QR code to open the Waizant app (ecosystem ${n.ecosystemName}).`,
+        how: 'Scan it with the Waizant app, or open this link on the device where you have it:',
+        once: `It works once and expires on ${until}. It ends when the support session ends.`,
+        alt: 'QR code for the Waizant app',
+        warn: 'If you are not talking to Waizant support right now, do not use it.',
+      };
+  const text = [lines.hello, '', lines.intro, lines.how, n.link, '', lines.once, lines.warn].join('\n');
+  const link = escapeHtml(n.link);
+  const html = [
+    `<p>${escapeHtml(lines.hello)}</p>`,
+    `<p>${escapeHtml(lines.intro)}</p>`,
+    `<p><img src="cid:${escapeHtml(n.qrCid)}" alt="${escapeHtml(lines.alt)}" width="240" height="240"></p>`,
+    `<p>${escapeHtml(lines.how)}<br><a href="${link}">${link}</a></p>`,
+    `<p>${escapeHtml(lines.once)}</p>`,
+    `<p>${escapeHtml(lines.warn)}</p>`,
+  ].join('\n');
+  return { subject: lines.subject, text, html };
+}

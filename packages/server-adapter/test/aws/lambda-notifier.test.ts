@@ -1,6 +1,7 @@
 import { SupportError } from '@waizant/support-core';
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseEmailPayload } from '../../src/bindings/aws/email-payload.js';
+import { EMAIL_PAYLOAD_LIMITS, parseEmailPayload } from '../../src/bindings/aws/email-payload.js';
 import { EmailPayloadSchema } from '../../src/bindings/aws/email-payload-schema.js';
 import { createLambdaNotifier } from '../../src/bindings/aws/lambda-notifier.js';
 import { createSendEmailHandler, type MailSender } from '../../src/bindings/aws/lambdas/send-email.js';
@@ -133,6 +134,55 @@ describe('Lambda notifier against a local Invoke endpoint', () => {
     expect(sent).toEqual([
       { to: m.to, subject: m.subject, text: m.text, messageId: `<${m.issueId}@support.waizant.local>` },
     ]);
+  });
+
+  it('the App link e-mail: HTML and the inline QR picture reach the mail sender; the largest payload stays far under the async limit', async () => {
+    const png = await QRCode.toBuffer(`https://app.example/#token=${'A'.repeat(22)}`, {
+      type: 'png',
+      width: 240,
+    });
+    const m = {
+      ...message(9, 'handoff_qr'),
+      html: '<p><img src="cid:app-qr@support.waizant.local"></p>',
+      inline: [
+        {
+          cid: 'app-qr@support.waizant.local',
+          contentType: 'image/png' as const,
+          contentBase64: png.toString('base64'),
+        },
+      ],
+    };
+    await notifier().send(m);
+    const [request] = lambda.requests;
+    expect(request?.name).toBe('waizant-handoff');
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      issueId: m.issueId,
+      kind: 'handoff_qr',
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      inline: m.inline,
+    });
+    expect(sent[0]).toMatchObject({ html: m.html, inline: m.inline });
+    // At every bound at once, the payload is still far below Lambda's 256 KB asynchronous limit.
+    const largest = {
+      issueId: 'x'.repeat(128),
+      kind: 'handoff_qr',
+      to: `${'a'.repeat(240)}@example.com`,
+      subject: 's'.repeat(200),
+      text: 't'.repeat(EMAIL_PAYLOAD_LIMITS.text),
+      html: 'h'.repeat(EMAIL_PAYLOAD_LIMITS.html),
+      inline: [
+        {
+          cid: `${'c'.repeat(64)}@${'d'.repeat(64)}`,
+          contentType: 'image/png',
+          contentBase64: 'A'.repeat(EMAIL_PAYLOAD_LIMITS.inlineBase64),
+        },
+      ],
+    };
+    expect(EmailPayloadSchema.safeParse(largest).success).toBe(true);
+    expect(new TextEncoder().encode(JSON.stringify(largest)).length).toBeLessThan((256 * 1024) / 2);
   });
 
   it('routes each kind to its configured function', async () => {
@@ -287,6 +337,11 @@ describe('reference e-mail Lambda', () => {
 
   it('checks the payload exactly as the adapter zod schema does', () => {
     const good = { issueId: 'i-1', kind: 'user_code', to: 'ana@example.com', subject: 's', text: 't' };
+    const img = {
+      cid: 'app-qr@support.waizant.local',
+      contentType: 'image/png',
+      contentBase64: 'iVBORw0KGgo=',
+    };
     const cases: unknown[] = [
       good,
       { ...good, kind: 'agent_code' },
@@ -307,6 +362,19 @@ describe('reference e-mail Lambda', () => {
       { ...good, text: 't'.repeat(10_001) },
       { ...good, extra: 1 },
       { ...good, text: 5 },
+      { ...good, kind: 'handoff_qr', html: '<p>h</p>', inline: [img] },
+      { ...good, html: '' },
+      { ...good, html: 'h'.repeat(20_000) },
+      { ...good, html: 'h'.repeat(20_001) },
+      { ...good, inline: [] },
+      { ...good, inline: [img, img] },
+      { ...good, inline: [{ ...img, contentType: 'image/gif' }] },
+      { ...good, inline: [{ ...img, cid: 'no-domain' }] },
+      { ...good, inline: [{ ...img, contentBase64: 'not base64!' }] },
+      { ...good, inline: [{ ...img, contentBase64: 'A'.repeat(64_000) }] },
+      { ...good, inline: [{ ...img, contentBase64: 'A'.repeat(64_004) }] },
+      { ...good, inline: [{ ...img, extra: 1 }] },
+      { ...good, inline: img },
       null,
       [],
       'payload',

@@ -50,6 +50,9 @@ export const assisting = supportSetup.createStateConfig({
       states: {
         waiting: {
           meta: { qrPhase: 'waiting' },
+          // A new QR is a new link: it has not been e-mailed yet.
+          entry: assign({ qrEmailedTo: null }),
+          initial: 'shown',
           invoke: {
             id: 'watchHandoff',
             src: 'watchHandoff',
@@ -62,6 +65,30 @@ export const assisting = supportSetup.createStateConfig({
           on: {
             'HANDOFF.CLAIMED': { target: 'claimed', actions: assign({ handoffState: 'claimed' as const }) },
             'HANDOFF.EXPIRED': { target: 'expired', actions: assign({ handoffState: 'expired' as const }) },
+          },
+          /** The same one-time link, e-mailed once to the user (as a link and a QR picture). */
+          states: {
+            shown: {
+              on: { 'QR.EMAIL': { target: 'emailing', actions: ['clearError', 'newRequestKey'] } },
+            },
+            emailing: {
+              tags: 'pending',
+              invoke: {
+                id: 'emailQr',
+                src: 'emailQr',
+                input: sessionCommand((context) => ({
+                  handoffId: context.handoff?.id ?? '',
+                  // The server keeps only the token's HMAC: the link's fragment is the one copy.
+                  token: context.handoff?.link.split('#token=')[1] ?? '',
+                })),
+                onDone: {
+                  target: 'emailed',
+                  actions: assign({ qrEmailedTo: ({ event }) => event.output.sentTo }),
+                },
+                onError: sessionErrors({}, { target: 'shown', actions: ['storeError'] }),
+              },
+            },
+            emailed: {},
           },
         },
         claimed: { meta: { qrPhase: 'claimed' } },

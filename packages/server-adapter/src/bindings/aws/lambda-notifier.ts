@@ -56,6 +56,8 @@ const FUNCTION_FOR: Readonly<Record<NotificationKind, keyof LambdaNotifierFuncti
   assisted_session_started: 'handoff',
   // The receipt goes through the same function as the notice it follows.
   assisted_session_receipt: 'handoff',
+  // The App link e-mailed to the user belongs to the handoff too.
+  handoff_qr: 'handoff',
 };
 
 function isTimeoutOrNetwork(error: unknown): boolean {

@@ -26,6 +26,19 @@ export async function smtpNotifier(options: SmtpNotifierOptions): Promise<Notifi
         to: message.to,
         subject: message.subject,
         text: message.text,
+        ...(message.html ? { html: message.html } : {}),
+        // Inline pictures: the HTML part shows each through `cid:` (RFC 2392).
+        ...(message.inline?.length
+          ? {
+              attachments: message.inline.map((image) => ({
+                cid: image.cid,
+                filename: `${image.cid.split('@')[0]}.png`,
+                contentType: image.contentType,
+                content: image.contentBase64,
+                encoding: 'base64',
+              })),
+            }
+          : {}),
         messageId: `<${message.issueId}@support.waizant.local>`,
         headers: { 'X-Waizant-Kind': message.kind },
       });

@@ -2,7 +2,10 @@ import type { SupportFlowState } from '@waizant/support-core/ui';
 import { html, nothing, type TemplateResult } from 'lit';
 import { backButton, countdown, finishButton, heading, type ViewContext } from './context.js';
 
-/** The mobile app: a QR code the user's phone scans, until it is claimed or expires. */
+/**
+ * The mobile app: a QR code the user's phone scans, until it is claimed or expires. The same
+ * one-time link can be e-mailed to the user once (as a link and a QR picture).
+ */
 export function qrView(s: SupportFlowState, ctx: ViewContext): TemplateResult {
   const { t } = ctx;
   return html`
@@ -20,7 +23,14 @@ export function qrView(s: SupportFlowState, ctx: ViewContext): TemplateResult {
                     : html`<p class="muted">${t('common.pleaseWait')}</p>`
                 }
               </div>
-              ${countdown(ctx, s.deadlines.handoffExpiresAt, 'qr.expiresIn')}`
+              ${countdown(ctx, s.deadlines.handoffExpiresAt, 'qr.expiresIn')}
+              ${
+                s.qrEmailedTo
+                  ? html`<p class="success" data-qr-emailed aria-live="polite">
+                      ${t('qr.emailed', { to: s.qrEmailedTo })}
+                    </p>`
+                  : nothing
+              }`
     }
     <div class="actions">
       ${
@@ -32,6 +42,18 @@ export function qrView(s: SupportFlowState, ctx: ViewContext): TemplateResult {
               @click=${() => ctx.api?.regenerateQr()}
             >
               ${t('qr.regenerate')}
+            </button>`
+          : nothing
+      }
+      ${
+        s.qrPhase === 'waiting' && !s.qrEmailedTo
+          ? html`<button
+              type="button"
+              data-action="email-qr"
+              ?disabled=${s.pending || !s.allowed.has('emailQr')}
+              @click=${() => ctx.api?.emailQr()}
+            >
+              ${t('qr.email')}
             </button>`
           : nothing
       }

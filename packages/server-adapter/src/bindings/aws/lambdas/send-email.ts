@@ -1,4 +1,4 @@
-import { type EmailPayload, parseEmailPayload } from '../email-payload.js';
+import { type EmailInlineImage, type EmailPayload, parseEmailPayload } from '../email-payload.js';
 
 /** What `claim` found: the caller now owns the issueId, or it was already claimed. */
 export type IssueClaim = 'claimed' | 'pending' | 'sent';
@@ -23,6 +23,9 @@ export type MailSender = (mail: {
   subject: string;
   text: string;
   messageId: string;
+  /** The HTML alternative, when the payload has one; it shows `inline` pictures through `cid:`. */
+  html?: string;
+  inline?: readonly EmailInlineImage[];
 }) => Promise<void>;
 
 export interface SendEmailHandlerOptions {
@@ -60,6 +63,8 @@ export function createSendEmailHandler(options: SendEmailHandlerOptions) {
         subject: mail.subject,
         text: mail.text,
         messageId: `<${mail.issueId}@${domain}>`,
+        ...(mail.html ? { html: mail.html } : {}),
+        ...(mail.inline ? { inline: mail.inline } : {}),
       });
     } catch {
       await options.store.release(mail.issueId);
