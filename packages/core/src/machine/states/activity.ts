@@ -1,6 +1,6 @@
 import { assign } from 'xstate';
+import { sessionErrors, sessionQuery } from '../session-transitions.js';
 import { EMPTY_PROCESSES, supportSetup } from '../setup.js';
-import { sessionErrors, sessionQuery } from '../shared.js';
 import type { SupportContext } from '../types.js';
 
 /** The ecosystem whose processes are listed: the one switched to, else the session's. */

@@ -1,6 +1,6 @@
 import { assign } from 'xstate';
+import { sessionCommand, sessionErrors, sessionQuery } from '../session-transitions.js';
 import { supportSetup } from '../setup.js';
-import { sessionCommand, sessionErrors, sessionQuery } from '../shared.js';
 
 /** 3a. Technical Assistance: take the user to Store, Web or App. */
 export const assisting = supportSetup.createStateConfig({

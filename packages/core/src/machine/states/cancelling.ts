@@ -1,6 +1,6 @@
 import { assign } from 'xstate';
+import { sessionCommand, sessionErrors } from '../session-transitions.js';
 import { supportSetup } from '../setup.js';
-import { sessionCommand, sessionErrors } from '../shared.js';
 
 /** Cancel: a modal over any step; needs a reason; dismissing it goes back to the exact step. */
 export const cancelling = supportSetup.createStateConfig({

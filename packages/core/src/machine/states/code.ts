@@ -1,7 +1,7 @@
 import { assign } from 'xstate';
 import type { CodePurpose } from '../../contract/primitives.js';
+import { resendDeadline, sessionCommand, sessionErrors } from '../session-transitions.js';
 import { supportSetup } from '../setup.js';
-import { resendDeadline, sessionCommand, sessionErrors } from '../shared.js';
 
 /**
  * One code step, the agent's or the user's: prompt, send, await (with the resend cooldown),

@@ -1,6 +1,6 @@
 import { assign } from 'xstate';
+import { sessionCommand, sessionErrors } from '../session-transitions.js';
 import { EMPTY_PROCESSES, supportSetup } from '../setup.js';
-import { sessionCommand, sessionErrors } from '../shared.js';
 
 /** The agent picks which of the user's ecosystems the session is about. */
 export const ecosystem = supportSetup.createStateConfig({

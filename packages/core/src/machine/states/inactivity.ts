@@ -1,5 +1,5 @@
+import { idleDeadlines, sessionCommand, sessionErrors, sessionQuery } from '../session-transitions.js';
 import { supportSetup } from '../setup.js';
-import { idleDeadlines, sessionCommand, sessionErrors, sessionQuery } from '../shared.js';
 
 /** Inactivity: warn before the server's deadline; the server confirms expiry. */
 export const inactivity = supportSetup.createStateConfig({

@@ -1,6 +1,6 @@
 import { assign } from 'xstate';
+import { sessionCommand, sessionErrors, sessionQuery } from '../session-transitions.js';
 import { supportSetup } from '../setup.js';
-import { sessionCommand, sessionErrors, sessionQuery } from '../shared.js';
 
 /** The server's step decides where the agent is; closed sessions end the flow. */
 export const route = supportSetup.createStateConfig({

@@ -1,5 +1,5 @@
+import { sessionQuery } from '../session-transitions.js';
 import { supportSetup } from '../setup.js';
-import { sessionQuery } from '../shared.js';
 import { activity } from './activity.js';
 import { assisting } from './assisting.js';
 
