@@ -105,6 +105,7 @@ export type SupportSessionView = {
   absoluteExpiresAt: Timestamp;
   closedAt: Timestamp | null;
   ineligibleReason?: IneligibleReason | null | undefined;
+  agentStepUp?: AgentStepUp | undefined;
   serverTime: Timestamp;
 };
 export type CreateSessionRequest = { flow: Flow; userId: Id };
@@ -151,6 +152,81 @@ export type AssistedSession = {
   /** Opaque, single use: `POST /assisted/refresh` trades it for a new access token while support lasts. */
   refreshToken: string;
 };
+
+// ── agent step-up by passkey ──
+
+export type StepUpMethod = 'email_code' | 'passkey';
+export type AgentStepUp = { methods: StepUpMethod[]; passkeyEnrolled: boolean; enrolmentOpen: boolean };
+export type AuthenticatorTransport = 'ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb';
+type CredentialDescriptor = {
+  id: string;
+  type: 'public-key';
+  transports?: AuthenticatorTransport[] | undefined;
+};
+type UserVerification = 'required' | 'preferred' | 'discouraged';
+type Attachment = 'platform' | 'cross-platform';
+export type PasskeyRequestOptions = {
+  challenge: string;
+  timeout?: number | undefined;
+  rpId?: string | undefined;
+  allowCredentials?: CredentialDescriptor[] | undefined;
+  userVerification?: UserVerification | undefined;
+};
+export type PasskeyCreationOptions = {
+  rp: { name: string; id?: string | undefined };
+  user: { id: string; name: string; displayName: string };
+  challenge: string;
+  pubKeyCredParams: { type: 'public-key'; alg: number }[];
+  timeout?: number | undefined;
+  excludeCredentials?: CredentialDescriptor[] | undefined;
+  authenticatorSelection?:
+    | {
+        authenticatorAttachment?: Attachment | undefined;
+        requireResidentKey?: boolean | undefined;
+        residentKey?: 'discouraged' | 'preferred' | 'required' | undefined;
+        userVerification?: UserVerification | undefined;
+      }
+    | undefined;
+  attestation?: 'none' | 'indirect' | 'direct' | 'enterprise' | undefined;
+};
+export type PasskeyAssertion = {
+  id: string;
+  rawId: string;
+  type: 'public-key';
+  response: {
+    clientDataJSON: string;
+    authenticatorData: string;
+    signature: string;
+    userHandle?: string | undefined;
+  };
+  authenticatorAttachment?: Attachment | undefined;
+  clientExtensionResults: Record<string, unknown>;
+};
+export type PasskeyAttestation = {
+  id: string;
+  rawId: string;
+  type: 'public-key';
+  response: {
+    clientDataJSON: string;
+    attestationObject: string;
+    authenticatorData?: string | undefined;
+    transports?: AuthenticatorTransport[] | undefined;
+    publicKeyAlgorithm?: number | undefined;
+    publicKey?: string | undefined;
+  };
+  authenticatorAttachment?: Attachment | undefined;
+  clientExtensionResults: Record<string, unknown>;
+};
+export type VerifyAgentPasskeyRequest = { credential: PasskeyAssertion };
+export type RegisterPasskeyRequest = { credential: PasskeyAttestation; name?: string | undefined };
+export type PasskeySummary = {
+  id: Id;
+  name: string;
+  transports: AuthenticatorTransport[];
+  createdAt: Timestamp;
+  lastUsedAt: Timestamp | null;
+};
+export type PasskeyList = { items: PasskeySummary[] };
 
 // ── successor activity ──
 

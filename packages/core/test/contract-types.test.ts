@@ -57,4 +57,20 @@ describe('the plain contract types equal the types the schemas infer', () => {
     expectTypeOf<Plain.ProcessListQuery>().toEqualTypeOf<Inferred<typeof C.ProcessListQuery>>();
     expectTypeOf<Plain.ProcessPage>().toEqualTypeOf<Inferred<typeof C.ProcessPage>>();
   });
+
+  it('agent step-up by passkey', () => {
+    expectTypeOf<Plain.StepUpMethod>().toEqualTypeOf<Inferred<typeof C.StepUpMethod>>();
+    expectTypeOf<Plain.AgentStepUp>().toEqualTypeOf<Inferred<typeof C.AgentStepUp>>();
+    expectTypeOf<Plain.AuthenticatorTransport>().toEqualTypeOf<Inferred<typeof C.AuthenticatorTransport>>();
+    expectTypeOf<Plain.PasskeyRequestOptions>().toEqualTypeOf<Inferred<typeof C.PasskeyRequestOptions>>();
+    expectTypeOf<Plain.PasskeyCreationOptions>().toEqualTypeOf<Inferred<typeof C.PasskeyCreationOptions>>();
+    expectTypeOf<Plain.PasskeyAssertion>().toEqualTypeOf<Inferred<typeof C.PasskeyAssertion>>();
+    expectTypeOf<Plain.PasskeyAttestation>().toEqualTypeOf<Inferred<typeof C.PasskeyAttestation>>();
+    expectTypeOf<Plain.VerifyAgentPasskeyRequest>().toEqualTypeOf<
+      Inferred<typeof C.VerifyAgentPasskeyRequest>
+    >();
+    expectTypeOf<Plain.RegisterPasskeyRequest>().toEqualTypeOf<Inferred<typeof C.RegisterPasskeyRequest>>();
+    expectTypeOf<Plain.PasskeySummary>().toEqualTypeOf<Inferred<typeof C.PasskeySummary>>();
+    expectTypeOf<Plain.PasskeyList>().toEqualTypeOf<Inferred<typeof C.PasskeyList>>();
+  });
 });

@@ -125,13 +125,14 @@ describe('malformed input on every route (b12)', () => {
         sessionId,
         handoffId: '00000000-0000-4000-8000-000000000001',
         processId: DEMO.processes.designation,
+        passkeyId: '00000000-0000-4000-8000-000000000002',
       };
       const path = routePath(spec.path, params);
       const token = spec.agentAuth ? agent.token : null;
       if ('params' in spec) {
         for (const bad of BAD_IDS) {
           const badPath = spec.path
-            .replace('{sessionId}', encodeURIComponent(bad))
+            .replace(/\{\w+\}/, encodeURIComponent(bad))
             .replace(/\{\w+\}/g, (m) => encodeURIComponent(params[m.slice(1, -1)] ?? ''));
           await check(
             `${name} bad id`,

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type * as T from '../ui.js';
+import { AgentStepUp } from './passkeys.js';
 import {
   CancelReason,
   CodePurpose,
@@ -132,6 +133,8 @@ export const SupportSessionView = doc(
     closedAt: z.nullable(Timestamp),
     /** Why the session closed as `ineligible` (absent or null otherwise). */
     ineligibleReason: z.optional(z.nullable(IneligibleReason)),
+    /** How the agent may pass the internal-verification step (absent: the e-mailed code only). */
+    agentStepUp: z.optional(AgentStepUp),
     /** The server's clock when it answered, so clients can correct their own clock's skew. */
     serverTime: Timestamp,
   }),
@@ -304,3 +307,4 @@ export const SessionParams = z.strictObject({ sessionId: Id });
 export const HandoffParams = z.strictObject({ sessionId: Id, handoffId: Id });
 export const ProcessParams = z.strictObject({ sessionId: Id, processId: Id });
 export * from './assisted-api.js';
+export * from './passkeys.js';

@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   'code_expired',
   'code_locked',
   'code_not_sent',
+  'passkey_refused',
+  'passkey_not_enrolled',
+  'step_up_not_allowed',
   'resend_too_soon',
   'resends_exhausted',
   'handoff_invalid',
@@ -48,6 +51,12 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   code_expired: 422,
   code_locked: 423,
   code_not_sent: 409,
+  // A passkey assertion or registration that did not verify (costs an attempt, like a wrong code).
+  passkey_refused: 422,
+  // The agent has no passkey yet (enrol one, or use the e-mailed code where allowed).
+  passkey_not_enrolled: 409,
+  // The step-up method asked for is not offered by this server's `agentStepUp` setting.
+  step_up_not_allowed: 403,
   resend_too_soon: 429,
   resends_exhausted: 429,
   handoff_invalid: 401,

@@ -86,7 +86,19 @@ function handlersFor(s: SupportServerServices): Handlers {
     listProcesses: ({ agent, params, query }) => s.listProcesses(agent, params.sessionId, query),
     getProcess: ({ agent, params }) => s.getProcess(agent, params.sessionId, params.processId),
     redeemHandoff: ({ body }) => s.redeemHandoff(body.token),
+    // Passkey step-up is off (`agentStepUp: 'email-code'`, the manual's behaviour) until the
+    // server's passkey service is configured.
+    agentPasskeyOptions: passkeysOff,
+    verifyAgentPasskey: passkeysOff,
+    passkeyRegistrationOptions: passkeysOff,
+    registerPasskey: passkeysOff,
+    listPasskeys: passkeysOff,
+    removePasskey: passkeysOff,
   };
+}
+
+async function passkeysOff(): Promise<never> {
+  throw new SupportError('step_up_not_allowed', 'Passkey step-up is not enabled on this server.');
 }
 
 /**
