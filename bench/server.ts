@@ -28,7 +28,7 @@ import { clusterCpu, countStatements, cpuMsBetween, postmasterPid, resetStatemen
 import { type Measured, routeTable, runFacts, statementTable, summaryTable } from './load/report.js';
 
 const WORKERS = 8;
-/** Measured seconds of the kit's and the reference's runs; the floor gets half. Whole run ≈ 3 × this + ~30 s. */
+/** Measured seconds of the kit's and the reference's runs (the floor gets half), after set-up and warm-up. */
 const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 20);
 /** Agent-user pairs and flows per pair: 2 code sends per flow stay under every raised send limit. */
 const PAIRS = 400;
