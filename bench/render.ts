@@ -75,7 +75,7 @@ try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     await page.goto(`${ORIGIN}/`);
     const result = (await page
-      .waitForFunction(() => (window as unknown as { results?: unknown }).results, null, {
+      .waitForFunction(() => (globalThis as unknown as { results?: unknown }).results, null, {
         timeout: 120_000,
       })
       .then((handle) => handle.jsonValue())) as RenderResult;
