@@ -309,6 +309,27 @@ describe('Ecosystem Admin, headless', () => {
     expect((await settle(flow)).view).toBe('completed');
   });
 
+  it('"I\'m still here" keeps the agent where they are: the activity and its loaded pages stay', async () => {
+    const { server, flow } = setup('ecosystem-admin');
+    await lookupAndStart(flow);
+    await passCode(flow, server, 'user');
+    flow.selectEcosystem(IDS.ecoInherited);
+    await settle(flow, (s) => s.codePhase === 'awaiting');
+    flow.submitCode(server.lastCode('agent'));
+    await settle(flow, (s) => s.activityPhase === 'ready');
+    flow.loadMoreProcesses();
+    expect((await settle(flow)).processes.items).toHaveLength(2);
+    const listsBefore = server.calls.filter((call) => call.startsWith('listProcesses')).length;
+    await vi.advanceTimersByTimeAsync(840_000);
+    expect(flow.state.inactivityWarning).toBe(true);
+    flow.stillHere();
+    const after = await settle(flow, (s) => !s.inactivityWarning);
+    expect(server.calls).toContain('touch');
+    expect(after.view).toBe('activity');
+    expect(after.processes.items).toHaveLength(2);
+    expect(server.calls.filter((call) => call.startsWith('listProcesses'))).toHaveLength(listsBefore);
+  });
+
   it('a failed automatic send of the agent code shows the error at the prompt and waits for the agent', async () => {
     const { server, flow } = setup('ecosystem-admin');
     await lookupAndStart(flow);

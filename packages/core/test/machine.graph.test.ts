@@ -136,8 +136,7 @@ describe.each<[Flow, string[], string[]]>([
       expect(getNextSnapshot(supportMachine, snapshot, cancelled as SupportEvent).value, where).toBe(
         'cancelled',
       );
-      // The inactivity check reading the session ended lands there too (every fresh session view
-      // re-enters the session through `route`).
+      // The inactivity check reading the session ended lands there too (a closed read is routed).
       const deadline = getNextSnapshot(supportMachine, snapshot, { type: 'IDLE.DEADLINE' });
       if (deadline.matches({ session: { inactivity: 'confirming' } } as never)) {
         const read = done('confirmExpiry', at(sessionView(flow, 'ended_by_user'))) as SupportEvent;

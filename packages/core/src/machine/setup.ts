@@ -153,6 +153,11 @@ export const supportSetup = setup({
     /** The watcher read the session closed (by the user, expiry, another tab): `route` decides the ending. */
     polledSessionClosed: ({ event }) =>
       event.type === 'SESSION.POLLED' && isClosedStep(event.output.session.step),
+    /** A request that read the session (e.g. the inactivity check) found it closed. */
+    readSessionClosed: ({ event }) => {
+      const output = (event as { output?: Partial<SessionResult> }).output;
+      return output?.session !== undefined && isClosedStep(output.session.step);
+    },
     errorIsExpiry: ({ event }) => errorCodeOf(event) === 'session_expired',
     // A session closed for an ineligible user ends in `failed` too; the facade shows it as its own view.
     errorIsClosed: ({ event }) => {

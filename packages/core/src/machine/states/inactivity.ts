@@ -4,7 +4,11 @@ import { supportSetup } from '../setup.js';
 /** Inactivity: warn before the server's deadline; the server confirms expiry. */
 export const inactivity = supportSetup.createStateConfig({
   initial: 'watching',
-  on: { 'SESSION.REFRESHED': { target: '.watching', reenter: true } },
+  // A fresh session view re-arms the timer: targeting the child exits and enters it again (its
+  // invoke restarts). Not `reenter: true`: this region sits in a parallel state, so re-entering
+  // it would also exit and re-enter the steps beside it (the agent sent back through routing,
+  // the activity reloaded from page one).
+  on: { 'SESSION.REFRESHED': '.watching' },
   states: {
     watching: {
       invoke: {
@@ -42,12 +46,9 @@ export const inactivity = supportSetup.createStateConfig({
         id: 'confirmExpiry',
         src: 'getSession',
         input: sessionQuery(),
+        // Expired, or closed another way meanwhile (e.g. the user ended it): routing shows how.
         onDone: [
-          {
-            guard: ({ event }) => event.output.session.step === 'expired',
-            target: '#expired',
-            actions: 'storeSession',
-          },
+          { guard: 'readSessionClosed', target: '#route', actions: 'storeSession' },
           { target: 'watching', actions: 'storeSession' },
         ],
         onError: sessionErrors({}, { target: '#failed', actions: ['storeError'] }),
