@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 import { chromiumLaunchOptions } from '../tools/chromium.mjs';
@@ -112,6 +113,8 @@ const server = createServer((req, res) => {
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const ORIGIN = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+// Other work on the machine moves these figures by 2× and more; the load average says how busy it was.
+const loadAtStart = loadavg()[0] ?? Number.NaN;
 const browser = await chromium.launch(launch);
 async function load<T extends { error?: string }>(path: string): Promise<T> {
   const tab = await browser.newPage({ viewport: { width: 1100, height: 900 } });
@@ -156,12 +159,15 @@ const range = (pick: (r: RenderResult) => number) => rangeOf(results, pick);
 const met = (ok: boolean) => (ok ? 'met' : 'not met');
 const interactive = median((r) => r.importToInteractiveMs);
 const interactiveUpFront = medianOf(upFront, (r) => r.importToInteractiveMs);
+const loadAtEnd = loadavg()[0] ?? Number.NaN;
 const listPaint = median((r) => r.listFirstPaintMs);
 const interactiveHinted = medianOf(hinted, (r) => r.importToInteractiveMs);
 const text = writeResult(
   'render',
   `Element render — headless Chromium (${CHROME}), medians of ${RUNS} page loads`,
   [
+    `Load average (1 min) at start / end: ${loadAtStart.toFixed(1)} / ${loadAtEnd.toFixed(1)}`,
+    '',
     '**The goals**',
     '',
     '| figure | median | min–max of the runs | goal | |',
