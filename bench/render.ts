@@ -121,7 +121,7 @@ async function load<T extends { error?: string }>(path: string): Promise<T> {
   try {
     await tab.goto(`${ORIGIN}${path}`);
     const result = (await tab
-      .waitForFunction(() => (window as unknown as { results?: unknown }).results, null, {
+      .waitForFunction(() => (globalThis as unknown as { results?: unknown }).results, null, {
         timeout: 120_000,
       })
       .then((handle) => handle.jsonValue())) as T;

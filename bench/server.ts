@@ -1,328 +1,240 @@
-// Latency and throughput of the HTTP API: the whole Technical Assistance flow over real HTTP
-// (toNodeListener on 127.0.0.1:0, Node's fetch) with N concurrent agents, on PGlite (in memory)
-// and on a throw-away PostgreSQL 15 cluster. Beside it, the floor: the bare SQL statements one
-// verify issues, run directly on the same database. Figures beside goals; nothing is asserted.
-//
-// Run: examples/back-office/node_modules/.bin/tsx --conditions=@waizant/source bench/server.ts
-// The load generator runs in the same process as the server (2-core machine): client time counts.
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DEFAULT_LIMITS } from '../packages/core/src/index.js';
-import { toNodeListener } from '../packages/server-adapter/src/http/node.js';
-import type { SqlDatabase } from '../packages/server-adapter/src/index.js';
+// Throughput, latency and cost per request of the HTTP API on PostgreSQL 15, issue #16's way:
+// - the kit: the whole Technical Assistance flow (lookup → … → redeem → complete, 10 requests),
+//   its server alone in a process (bench/load/kit-server.ts, the real toNodeListener);
+// - the reference: better-auth's e-mail OTP (send + wrong code + sign-in), alone in a process
+//   (bench/load/reference-server.ts), on its own database of the same cluster;
+// - the floor: INSERT a code + the service's conditional UPDATE…RETURNING, bare SQL.
+// A separate process drives each (bench/load/driver.ts: 8 clients, keep-alive node:http). Over
+// each run: pg_stat_statements' calls, the cluster's CPU from /proc, the server's process.cpuUsage.
+// Figures beside goals; nothing is asserted. Run: npx -y pnpm@12.4.2 bench:server
+import type { ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { DEMO } from '../packages/server-adapter/src/embedded.js';
 import {
-  consumeCodeStatement,
-  reserveAttemptStatement,
-} from '../packages/server-adapter/src/services/code-verify.js';
-import { instantAt } from '../packages/server-adapter/src/services/session-store.js';
+  type Cluster,
+  missingPostgres,
+  startCluster,
+} from '../packages/server-adapter/test/support/pg-cluster.mjs';
+import { BENCH_LIMITS, pg, writeResult } from './lib.js';
 import {
-  FLOW_ROUTES,
-  type FlowCall,
-  type LoadAgent,
-  technicalAssistanceFlow,
-} from '../packages/server-adapter/test/support/mixed-load.js';
-import {
-  addPeople,
-  type Backend,
-  BENCH_LIMITS,
-  type BenchServer,
-  DEMO,
-  latestCode,
-  ms,
-  type Person,
-  type Stats,
-  stats,
-  timeMany,
-  withServer,
-  writeResult,
-} from './lib.js';
+  type DriverJob,
+  type DriverMessage,
+  type DriverResult,
+  forkTs,
+  nextMessage,
+  type ServerMessage,
+} from './load/ipc.js';
+import { clusterCpu, countStatements, cpuMsBetween, postmasterPid, resetStatements } from './load/probes.js';
+import { type Measured, routeTable, runFacts, statementTable, summaryTable } from './load/report.js';
 
-/** [concurrent agents, flows per agent]: bounded counts; each level also stops after 60 s. */
-const LEVELS: ReadonlyArray<readonly [number, number]> = [
-  [1, 30],
-  [8, 8],
-  [32, 3],
-];
-const LEVEL_MAX_MS = 60_000;
-const ROUTES = FLOW_ROUTES;
-type Route = (typeof ROUTES)[number];
+const WORKERS = 8;
+/** Measured seconds of the kit's and the reference's runs (the floor gets half), after set-up and warm-up. */
+const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 20);
+/** Agent-user pairs and flows per pair: 2 code sends per flow stay under every raised send limit. */
+const PAIRS = 400;
+const FLOWS_PER_PAIR = 40;
+const KIT_DB = 'waizant_bench_kit';
+const REFERENCE_DB = 'bench_reference';
+const READER = 'bench_reader';
+const loadAtStart = loadavg();
 
-interface LevelResult {
-  backend: Backend;
-  agents: number;
-  flows: number;
-  requests: number;
-  seconds: number;
-  errors5xx: number;
-  unexpected: number;
-  routes: Record<Route, Stats>;
-  verify: Stats;
-  floor: Stats;
-  /** GET /.well-known/jwks.json at the same concurrency: HTTP + routing, no database, no auth. */
-  bare: Stats;
+if (missingPostgres() !== null) {
+  console.error(`${missingPostgres()}: bench:server measures PostgreSQL only; nothing measured.`);
+  process.exit(0);
 }
 
-class Recorder {
-  samples = new Map<Route, number[]>();
-  requests = 0;
-  errors5xx = 0;
-  unexpected = 0;
-  record(route: Route, t: number) {
-    const list = this.samples.get(route) ?? [];
-    list.push(t);
-    this.samples.set(route, list);
-  }
-}
+const cluster: Cluster = await startCluster({
+  settings: [
+    'shared_preload_libraries=pg_stat_statements',
+    'pg_stat_statements.track=top',
+    'pg_stat_statements.track_utility=on',
+    'fsync=on',
+  ],
+});
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const child of children) child.kill();
+  cluster.destroy();
+});
+const pm = postmasterPid(`${cluster.dir}/data`);
+const admin = new pg.Client({ connectionString: cluster.url() });
+await admin.connect();
+await admin.query('CREATE EXTENSION pg_stat_statements');
+// The driver reads the codes e-mailed as this role: its statements are not counted.
+await admin.query(`CREATE ROLE ${READER} LOGIN; GRANT pg_read_all_data TO ${READER}`);
+for (const db of [KIT_DB, REFERENCE_DB]) await admin.query(`CREATE DATABASE ${db}`);
+const readerUrl = (db: string) => Object.assign(new URL(cluster.url(db)), { username: READER }).toString();
 
-async function listen(bench: BenchServer): Promise<{ http: Server; base: string }> {
-  const http = createServer(toNodeListener(bench.server.fetch));
-  http.keepAliveTimeout = 30_000;
-  await new Promise<void>((done) => http.listen(0, '127.0.0.1', done));
-  const { port } = http.address() as AddressInfo;
-  return { http, base: `http://127.0.0.1:${port}` };
-}
-
-async function call(
-  rec: Recorder | null,
-  base: string,
-  route: Route,
-  path: string,
-  body: unknown,
-  token: string | null,
-  expected: number,
-  // biome-ignore lint/suspicious/noExplicitAny: the benchmark reads a few JSON fields
-): Promise<any> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const t = performance.now();
-  const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify(body ?? {}),
-  });
-  const text = await response.text();
-  const elapsed = performance.now() - t;
-  if (rec) {
-    rec.requests++;
-    rec.record(route, elapsed);
-    if (response.status >= 500) rec.errors5xx++;
-    if (response.status !== expected) rec.unexpected++;
-  }
-  if (response.status !== expected) throw new Error(`${route} → ${response.status} ${text.slice(0, 200)}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** One whole flow, the same driver as the soak load's; each request timed under its route. */
-function flow(rec: Recorder | null, base: string, db: SqlDatabase, agent: LoadAgent, user: Person) {
-  const post: FlowCall = (route, who, path, expected, body) =>
-    call(rec, base, route, path, body ?? {}, who?.token ?? null, expected);
-  return technicalAssistanceFlow(
-    post,
-    (email) => latestCode(db, email),
-    agent,
-    user,
-    DEMO.ecosystems.perez.id,
+async function startServer(file: string, env: Record<string, string>) {
+  const child = forkTs(file, env);
+  children.push(child);
+  const ready = await nextMessage<ServerMessage, Extract<ServerMessage, { type: 'ready' }>>(child, (m) =>
+    m.type === 'ready' ? m : undefined,
   );
+  return { child, ready };
 }
 
-// ------------------------------------------------------------------ the floor: one verify, bare SQL
+async function serverCpuMs(child: ChildProcess): Promise<number> {
+  const answer = nextMessage<ServerMessage, number>(child, (m) => (m.type === 'cpu' ? m.ms : undefined));
+  child.send({ type: 'cpu' });
+  return answer;
+}
 
-/** Sessions at step agent_code, each with a live agent code, inserted directly. */
-async function floorSessions(
-  db: SqlDatabase,
-  count: number,
-  agentId: string,
-  userId: string,
-): Promise<string[]> {
-  const now = new Date();
-  const later = new Date(now.getTime() + 600_000).toISOString();
-  const prefix = `floor-${randomUUID()}-`;
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO support_sessions (id, session_ref, agent_id, flow, user_id, step, ecosystem_id, role,
-       created_at, last_activity_at, absolute_expires_at)
-     SELECT gen_random_uuid(), $1 || g, $2, 'technical-assistance', $3, 'agent_code', $4, 'administrator', $5, $5, $6
-     FROM generate_series(1, $7::int) g RETURNING id`,
-    [prefix, agentId, userId, DEMO.ecosystems.perez.id, now.toISOString(), later, count],
+async function stopServer(child: ChildProcess) {
+  const exited = new Promise((done) => child.once('exit', done));
+  child.send({ type: 'stop' });
+  await exited;
+}
+
+/** One measured run: the driver warms up, the counters are read, the driver runs, they are read again. */
+async function measure(
+  job: DriverJob,
+  server: ChildProcess | null,
+  database: string,
+  describe: Pick<Measured, 'label' | 'verifyRoutes' | 'unit'>,
+): Promise<Measured> {
+  const driver = forkTs('driver.ts');
+  children.push(driver);
+  const warm = nextMessage<DriverMessage, DriverMessage>(driver, (m) => (m.type === 'done' ? undefined : m));
+  driver.send(job);
+  const first = await warm;
+  if (first.type !== 'warm')
+    throw new Error(`${describe.label}: ${first.type === 'failed' ? first.message : first.type}`);
+  await resetStatements(admin);
+  const cpu0 = clusterCpu(pm);
+  const node0 = server ? await serverCpuMs(server) : 0;
+  const done = nextMessage<DriverMessage, DriverMessage>(driver, (m) => (m.type === 'warm' ? undefined : m));
+  driver.send({ type: 'go' });
+  const last = await done;
+  const cpu1 = clusterCpu(pm);
+  const node1 = server ? await serverCpuMs(server) : 0;
+  if (last.type !== 'done')
+    throw new Error(`${describe.label}: ${last.type === 'failed' ? last.message : last.type}`);
+  const result: DriverResult = last.result;
+  const statements = await countStatements(admin, database, 'postgres');
+  const exited = new Promise((done) => driver.once('exit', done));
+  driver.send({ type: 'end' });
+  await exited;
+  console.error(
+    `${describe.label}: ${result.units} units, ${result.requests} requests in ${result.seconds.toFixed(1)} s, 5xx ${result.errors5xx}, unexpected ${result.unexpected}`,
   );
-  await db.query(
-    `INSERT INTO support_codes (id, session_id, agent_id, purpose, code_hash, sent_to, issue_id, created_at, expires_at)
-     SELECT gen_random_uuid(), s.id, s.agent_id, 'agent', 'floor-hash', 'f***r@example.com', gen_random_uuid(), $2, $3
-     FROM support_sessions s WHERE s.session_ref LIKE $1 || '%'`,
-    [prefix, now.toISOString(), later],
-  );
-  return rows.map((r) => r.id);
+  return {
+    ...describe,
+    result,
+    statements,
+    pgCpuMs: cpuMsBetween(cpu0, cpu1, first.readerPids),
+    serverCpuMs: server ? node1 - node0 : null,
+  };
 }
 
-/** The statements `verifyCode` issues for a correct code (the service's own statement text), nothing else. */
-async function floorVerify(db: SqlDatabase, sessionId: string, agentId: string) {
-  const at = instantAt(new Date(), DEFAULT_LIMITS);
-  const key = { sessionId, agentId, purpose: 'agent', at } as const;
-  const reserved = await db.query<{ code_id: string; session_ref: string }>(
-    ...reserveAttemptStatement(key, DEFAULT_LIMITS.codeMaxAttempts),
-  );
-  const attempt = reserved.rows[0];
-  if (!attempt) throw new Error('floor: no attempt reserved');
-  await db.query('SELECT flow, user_id, session_ref FROM support_sessions WHERE id = $1 AND agent_id = $2', [
-    sessionId,
-    agentId,
-  ]);
-  await db.transaction(async (tx) => {
-    const { rows } = await tx.query(...consumeCodeStatement(key, attempt.code_id, 'user_code'));
-    if (!rows[0]) throw new Error('floor: not advanced');
-    await tx.query(
-      `INSERT INTO support_audit (at, agent_id, session_ref, action, outcome, detail)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [
-        at.nowIso,
-        agentId,
-        attempt.session_ref,
-        'code.verify.agent',
-        'ok',
-        JSON.stringify({ step: 'user_code' }),
-      ],
-    );
-  });
-}
+// ------------------------------------------------------------------ the kit, then the floor on its database
 
-// ------------------------------------------------------------------ one backend
-
-async function runBackend(backend: Backend, bench: BenchServer): Promise<LevelResult[]> {
-  const maxAgents = Math.max(...LEVELS.map(([n]) => n));
-  const people = await addPeople(bench.db, maxAgents);
-  const { http, base } = await listen(bench);
-  const results: LevelResult[] = [];
-  try {
-    const agents = await Promise.all(
-      people.agents.map(async (a) => ({ ...a, token: await bench.server.issueAgentToken(a.id) })),
-    );
-    // Warm-up (JIT, connections, plans): not recorded.
-    for (let i = 0; i < 3; i++) await flow(null, base, bench.db, agents[0]!, people.users[0]!);
-
-    for (const [n, perAgent] of LEVELS) {
-      const rec = new Recorder();
-      let flows = 0;
-      const deadline = performance.now() + LEVEL_MAX_MS;
-      const t0 = performance.now();
-      await Promise.all(
-        agents.slice(0, n).map(async (agent, i) => {
-          for (let f = 0; f < perAgent && performance.now() < deadline; f++) {
-            try {
-              await flow(rec, base, bench.db, agent, people.users[i]!);
-              flows++;
-            } catch (error) {
-              console.error(`${backend} N=${n}: ${(error as Error).message}`);
-            }
-          }
-        }),
-      );
-      const seconds = (performance.now() - t0) / 1000;
-
-      // The floor at the same concurrency, as many verifies as the routes saw.
-      const verifies =
-        (rec.samples.get('verifyAgentCode')?.length ?? 0) + (rec.samples.get('verifyUserCode')?.length ?? 0);
-      const floorIds = await Promise.all(
-        agents
-          .slice(0, n)
-          .map((a, i) => floorSessions(bench.db, Math.ceil(verifies / n) + 1, a.id, people.users[i]!.id)),
-      );
-      // Warm-up of the floor statements.
-      for (let w = 0; w < 3; w++) await floorVerify(bench.db, floorIds[0]!.pop()!, agents[0]!.id);
-      const perWorker = new Map<number, number>();
-      let nextWorker = 0;
-      const floor = await timeMany(verifies, n, async () => {
-        const w = nextWorker++ % n;
-        const k = perWorker.get(w) ?? 0;
-        perWorker.set(w, k + 1);
-        const id = floorIds[w]![k];
-        if (!id) return;
-        await floorVerify(bench.db, id, agents[w]!.id);
-      });
-      const bare = await timeMany(verifies, n, async () => {
-        const response = await fetch(`${base}/.well-known/jwks.json`);
-        await response.text();
-      });
-      const routes = Object.fromEntries(ROUTES.map((r) => [r, stats(rec.samples.get(r) ?? [])])) as Record<
-        Route,
-        Stats
-      >;
-      const verify = stats([
-        ...(rec.samples.get('verifyAgentCode') ?? []),
-        ...(rec.samples.get('verifyUserCode') ?? []),
-      ]);
-      results.push({
-        backend,
-        agents: n,
-        flows,
-        requests: rec.requests,
-        seconds,
-        errors5xx: rec.errors5xx,
-        unexpected: rec.unexpected,
-        routes,
-        verify,
-        floor: stats(floor),
-        bare: stats(bare),
-      });
-      console.error(
-        `${backend} N=${n}: ${flows} flows, ${rec.requests} requests in ${seconds.toFixed(1)} s, 5xx ${rec.errors5xx}`,
-      );
-    }
-  } finally {
-    await new Promise((done) => http.close(done));
-    http.closeAllConnections?.();
-  }
-  return results;
-}
-
-// ------------------------------------------------------------------ main
-
-const all: LevelResult[] = [];
-for (const backend of ['PGlite', 'PostgreSQL 15'] as const) {
-  all.push(
-    ...((await withServer(backend, 'waizant_bench_server', (bench) => runBackend(backend, bench))) ?? []),
-  );
-}
-
-const body: string[] = [
-  `Limits raised for the benchmark (within core's bounds): ${Object.entries(BENCH_LIMITS)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ')}. Each agent has its own user; flows per agent run one after another.`,
-  'Latency is measured by the client (fetch → body read), in the same Node process as the server; PostgreSQL pool max 10.',
-  '',
-  '### Throughput',
-  '',
-  '| backend | agents | flows | requests | s | requests/s | flows/s | 5xx | other unexpected status |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...all.map(
-    (r) =>
-      `| ${r.backend} | ${r.agents} | ${r.flows} | ${r.requests} | ${r.seconds.toFixed(1)} | ${(r.requests / r.seconds).toFixed(0)} | ${(r.flows / r.seconds).toFixed(1)} | ${r.errors5xx} | ${r.unexpected} |`,
-  ),
-  '',
-  '### Latency per route (ms: p50 / p95 / p99)',
-  '',
-  `| backend | agents | ${ROUTES.join(' | ')} |`,
-  `|---|---:|${ROUTES.map(() => '---:').join('|')}|`,
-  ...all.map(
-    (r) =>
-      `| ${r.backend} | ${r.agents} | ${ROUTES.map((k) => `${ms(r.routes[k].p50)} / ${ms(r.routes[k].p95)} / ${ms(r.routes[k].p99)}`).join(' | ')} |`,
-  ),
-  '',
-  '### Verify route beside its floor (the bare SQL statements of one verify, same database, same concurrency)',
-  '',
-  'Goal (not asserted): route p50 ≤ 2× floor p50; route p99 ≤ 10 ms on PostgreSQL.',
-  '',
-  'The last column is a GET of /.well-known/jwks.json at the same concurrency: the HTTP round trip with no database and no token.',
-  '',
-  '| backend | agents | verify n | verify p50 | p95 | p99 | floor n | floor p50 | p95 | p99 | p50 ratio (goal ≤ 2) | p99 ≤ 10 ms | bare HTTP GET p50 / p99 |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
-  ...all.map(
-    (r) =>
-      `| ${r.backend} | ${r.agents} | ${r.verify.n} | ${ms(r.verify.p50)} | ${ms(r.verify.p95)} | ${ms(r.verify.p99)} | ${r.floor.n} | ${ms(r.floor.p50)} | ${ms(r.floor.p95)} | ${ms(r.floor.p99)} | ${(r.verify.p50 / r.floor.p50).toFixed(2)} | ${r.backend === 'PostgreSQL 15' ? (r.verify.p99 <= 10 ? 'yes' : 'no') : '–'} | ${ms(r.bare.p50)} / ${ms(r.bare.p99)} |`,
-  ),
-  '',
-  `5xx responses in total: ${all.reduce((n, r) => n + r.errors5xx, 0)} (must be 0).`,
-];
-console.log(
-  writeResult('server', '## Server latency and throughput (Technical Assistance flow over HTTP)', body),
+const kitServer = await startServer('kit-server.ts', {
+  BENCH_DB_URL: cluster.url(KIT_DB),
+  BENCH_PAIRS: String(PAIRS),
+});
+const base = `http://127.0.0.1:${kitServer.ready.port}`;
+const ecosystemId = DEMO.ecosystems.perez.id;
+const kit = await measure(
+  {
+    target: 'kit',
+    base,
+    ecosystemId,
+    pairs: kitServer.ready.pairs,
+    flowsPerPair: FLOWS_PER_PAIR,
+    workers: WORKERS,
+    seconds: SECONDS,
+    readerUrl: readerUrl(KIT_DB),
+  },
+  kitServer.child,
+  KIT_DB,
+  {
+    label: 'kit (Technical Assistance flow, 10 requests)',
+    verifyRoutes: ['verifyAgentCode', 'verifyUserCode'],
+    unit: 'one HTTP request of a flow',
+  },
 );
+const floor = await measure(
+  {
+    target: 'floor',
+    url: cluster.url(KIT_DB),
+    pairs: kitServer.ready.pairs.slice(0, WORKERS),
+    ecosystemId,
+    sessions: 50_000,
+    workers: WORKERS,
+    seconds: Math.ceil(SECONDS / 2),
+    readerUrl: readerUrl(KIT_DB),
+  },
+  null,
+  KIT_DB,
+  {
+    label: 'floor (INSERT code + conditional UPDATE…RETURNING)',
+    verifyRoutes: ['pair'],
+    unit: 'one pair of statements',
+  },
+);
+await stopServer(kitServer.child);
+
+// ------------------------------------------------------------------ the reference
+
+let reference: Measured | null = null;
+try {
+  const refServer = await startServer('reference-server.ts', { BENCH_DB_URL: cluster.url(REFERENCE_DB) });
+  reference = await measure(
+    {
+      target: 'reference',
+      base: `http://127.0.0.1:${refServer.ready.port}/api/auth`,
+      emails: Array.from({ length: WORKERS * 4 }, (_, i) => `reference-user-${i}@example.com`),
+      workers: WORKERS,
+      seconds: SECONDS,
+      readerUrl: readerUrl(REFERENCE_DB),
+    },
+    refServer.child,
+    REFERENCE_DB,
+    {
+      label: 'better-auth 1.7.25 emailOTP (send + wrong + sign-in)',
+      verifyRoutes: ['signIn'],
+      unit: 'one HTTP request of a sign-in',
+    },
+  );
+  await stopServer(refServer.child);
+} catch (error) {
+  console.error(`reference not measured: ${(error as Error).message}`);
+}
+await admin.end();
+
+// ------------------------------------------------------------------ report
+
+const all = [kit, ...(reference ? [reference] : []), floor];
+const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+const body = [
+  `Load average (1 / 5 / 15 min) at start: ${load(loadAtStart)}; at the end: ${load(loadavg())} (other work on the machine skews every figure).`,
+  '',
+  `PostgreSQL 15, fsync on, one throw-away cluster for all three; ${WORKERS} concurrent clients in a separate load-driver process (keep-alive node:http Agent), each running whole flows one after another; ${SECONDS} s measured per side after a warm-up (the floor: ${Math.ceil(SECONDS / 2)} s). Both servers run alone in their own process with a pool of 10 connections. Kit limits raised within core's bounds (${Object.entries(
+    BENCH_LIMITS,
+  )
+    .map(([k, v]) => `${k}=${v}`)
+    .join(
+      ', ',
+    )}); better-auth with its defaults (its in-memory rate limit is off outside production). Codes are read from the database by a separate role, left out of the counts.`,
+  '',
+  "Per request: statements = pg_stat_statements calls (top level, BEGIN/COMMIT included) of the side's database and role over the run ÷ requests; PostgreSQL CPU = utime + stime of the postmaster and all its children from /proc, code readers excluded ÷ requests; server CPU = process.cpuUsage() of the server process ÷ requests. The floor's \"request\" is one pair of statements and it has no server (its driver's CPU is in the facts below). Verify = the kit's two code verifies, the reference's correct sign-in, the floor's pair.",
+  '',
+  ...summaryTable(kit, reference, floor),
+  '',
+  '### Latency per route (ms, measured by the driver: request written → last byte read)',
+  '',
+  ...routeTable(all),
+  '',
+  '### Runs',
+  '',
+  ...runFacts(all),
+  '',
+  `5xx responses in total: ${all.reduce((n, m) => n + m.result.errors5xx, 0)} (must be 0).`,
+  '',
+  '### Statements run most (calls per request)',
+  '',
+  ...statementTable(all),
+];
+console.log(writeResult('server', '## Server throughput and cost per request (PostgreSQL 15)', body));
 process.exit(0);

@@ -7,6 +7,7 @@ export * from './contract/constants.js';
 export * from './contract.js';
 export {
   createSupportFlow,
+  type FinalView,
   type SupportCommand,
   type SupportFlow,
   type SupportFlowOptions,

@@ -10,7 +10,13 @@ import type { ErrorCode } from './contract/support-error.js';
 
 export * from './contract/constants.js';
 export { ERROR_CODES, type ErrorCode, isSupportError, SupportError } from './contract/support-error.js';
-export type { SupportCommand, SupportFlow, SupportFlowState, SupportView } from './machine/facade.js';
+export type {
+  FinalView,
+  SupportCommand,
+  SupportFlow,
+  SupportFlowState,
+  SupportView,
+} from './machine/facade.js';
 export { idleSupportFlowState } from './machine/idle.js';
 export type { FlowError, SupportServices } from './machine/types.js';
 export * from './rules/flow.js';

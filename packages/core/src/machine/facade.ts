@@ -31,6 +31,10 @@ export type SupportView =
   | 'qr'
   | 'activity'
   | 'finishing'
+  | FinalView;
+
+/** The views where the flow has ended: each offers only a new request. */
+export type FinalView =
   | 'expired'
   | 'cancelled'
   | 'lockedOut'

@@ -4,19 +4,6 @@ import { sharedStyles } from '../../styles/shared.styles.js';
 export const successorActivityStyles = [
   sharedStyles,
   css`
-    .fields {
-      display: grid;
-      grid-template-columns: max-content 1fr;
-      gap: 0.4rem 1rem;
-      margin: 0 0 var(--_gap);
-    }
-    .fields dt {
-      font-weight: 600;
-    }
-    .fields dd {
-      margin: 0;
-      overflow-wrap: anywhere;
-    }
     .fields select {
       max-width: 20rem;
     }

@@ -30,7 +30,7 @@ export function fieldsView(a: ActivityData, { t }: ActivityContext, onChange: (e
   const choices = selectableEcosystems('ecosystem-admin', a.ecosystems);
   const current = a.ecosystems.find((e) => e.id === a.ecosystemId) ?? null;
   return html`
-    <dl part="fields" class="fields">
+    <dl part="fields" class="fields facts">
       <dt>${t('activity.user')}</dt>
       <dd data-field="user">${a.userName}</dd>
       <dt>${t('activity.email')}</dt>

@@ -33,19 +33,6 @@ export const supportFlowStyles = [
       border-radius: var(--_radius);
       background: var(--_bg-alt);
     }
-    .facts {
-      display: grid;
-      grid-template-columns: max-content 1fr;
-      gap: 0.3rem 1rem;
-      margin: 0 0 var(--_gap);
-    }
-    .facts dt {
-      font-weight: 600;
-    }
-    .facts dd {
-      margin: 0;
-      overflow-wrap: anywhere;
-    }
     .ecosystems {
       margin: 0;
       padding-left: 1.1rem;

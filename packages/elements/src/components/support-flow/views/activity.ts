@@ -32,6 +32,6 @@ export function activityView(s: SupportFlowState, ctx: ViewContext): TemplateRes
       @successor-activity-close-process=${() => api?.closeProcess()}
       @successor-activity-retry=${() => api?.retry()}
     ></successor-activity>
-    <div class="actions">${finishButton(s.allowed, ctx)}</div>
+    <div class="actions">${finishButton(s, ctx)}</div>
   `;
 }

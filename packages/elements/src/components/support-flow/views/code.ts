@@ -1,6 +1,6 @@
 import type { SupportFlowState } from '@waizant/support-core/ui';
 import { html, nothing, type TemplateResult } from 'lit';
-import { countdown, heading, type ViewContext } from './context.js';
+import { commandButton, countdown, heading, textField, type ViewContext } from './context.js';
 
 /** The agent's or the user's one-time code: first the prompt to send it, then its entry. */
 export function codeView(s: SupportFlowState, ctx: ViewContext): TemplateResult {
@@ -15,15 +15,9 @@ export function codeView(s: SupportFlowState, ctx: ViewContext): TemplateResult 
       ${
         s.codePhase === 'sending'
           ? html`<p class="muted" aria-live="polite">${t('code.sending')}</p>`
-          : html`<button
-              type="button"
-              class="primary"
-              data-action="send-code"
-              ?disabled=${!s.allowed.has('sendCode')}
-              @click=${() => ctx.api?.sendCode()}
-            >
-              ${agent ? t('agentCode.send') : t('userCode.send')}
-            </button>`
+          : commandButton(s, ctx, 'sendCode', 'send-code', agent ? t('agentCode.send') : t('userCode.send'), {
+              primary: true,
+            })
       }
     `;
   }
@@ -47,28 +41,23 @@ function codeForm(s: SupportFlowState, code: SentCode, ctx: ViewContext): Templa
   const checking = s.codePhase === 'checking';
   return html`
     <form @submit=${ctx.on.submitCode} novalidate>
-      <div class="field">
-        <label for="code">${t('code.label')}</label>
-        <input
-          id="code"
-          name="code"
-          part="code-input"
-          class="code"
-          type="text"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          pattern="[0-9]*"
-          spellcheck="false"
-          aria-invalid=${errors.code ? 'true' : 'false'}
-          aria-describedby="code-error code-attempts"
-          ?disabled=${checking}
-          @input=${clean}
-        />
-        <p id="code-error" class="error" aria-live="polite">${errors.code}</p>
-        <p id="code-attempts" class="muted" data-attempts aria-live="polite">
+      ${textField({
+        id: 'code',
+        label: t('code.label'),
+        type: 'text',
+        inputmode: 'numeric',
+        autocomplete: 'one-time-code',
+        pattern: '[0-9]*',
+        part: 'code-input',
+        className: 'code',
+        disabled: checking,
+        describedBy: 'code-attempts',
+        onInput: clean,
+        error: errors.code,
+        after: html`<p id="code-attempts" class="muted" data-attempts aria-live="polite">
           ${t('code.attemptsLeft', { count: code.attemptsLeft })}
-        </p>
-      </div>
+        </p>`,
+      })}
       <button type="submit" class="primary" data-action="verify" ?disabled=${checking}>
         ${checking ? t('code.checking') : t('code.verify')}
       </button>
@@ -77,14 +66,7 @@ function codeForm(s: SupportFlowState, code: SentCode, ctx: ViewContext): Templa
     <div class="resend">
       ${
         code.resendsLeft > 0
-          ? html`<button
-                type="button"
-                data-action="resend"
-                ?disabled=${!s.allowed.has('resendCode')}
-                @click=${() => ctx.api?.resendCode()}
-              >
-                ${t('code.resend')}
-              </button>
+          ? html`${commandButton(s, ctx, 'resendCode', 'resend', t('code.resend'))}
               ${coolingDown ? countdown(ctx, resendAt, 'code.resendIn') : nothing}
               <span class="muted" data-resends>${t('code.resendsLeft', { count: code.resendsLeft })}</span>`
           : html`<span class="muted" data-resends>${t('code.noResends')}</span>`

@@ -36,6 +36,6 @@ export function destinationsView(s: SupportFlowState, ctx: ViewContext): Templat
         </button>`,
       )}
     </div>
-    <div class="actions">${finishButton(s.allowed, ctx)}</div>
+    <div class="actions">${finishButton(s, ctx)}</div>
   `;
 }

@@ -1,15 +1,6 @@
-import type { SupportFlowState } from '@waizant/support-core/ui';
+import type { FinalView, SupportFlowState } from '@waizant/support-core/ui';
 import { html, nothing, type TemplateResult } from 'lit';
 import { heading, type ViewContext } from './context.js';
-
-export type FinalView =
-  | 'expired'
-  | 'cancelled'
-  | 'lockedOut'
-  | 'failed'
-  | 'completed'
-  | 'ineligible'
-  | 'endedByUser';
 
 /** How the request ended, and **New support request**. */
 export function finalView(s: SupportFlowState, ctx: ViewContext): TemplateResult {

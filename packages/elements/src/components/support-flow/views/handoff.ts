@@ -27,6 +27,6 @@ export function handoffView(s: SupportFlowState, ctx: ViewContext): TemplateResu
             ${countdown(ctx, expiresAt, 'handoff.expiresIn')}`
         : html`<p class="error">${t('handoff.expired')}</p>`
     }
-    <div class="actions">${backButton(ctx)} ${finishButton(s.allowed, ctx)}</div>
+    <div class="actions">${backButton(ctx)} ${finishButton(s, ctx)}</div>
   `;
 }

@@ -1,7 +1,7 @@
 import type { SupportFlowState } from '@waizant/support-core/ui';
 import { html, type TemplateResult } from 'lit';
 import { formatDuration } from '../../../i18n/index.js';
-import type { ViewContext } from './context.js';
+import { commandButton, type ViewContext } from './context.js';
 
 /** The warning before 15 idle minutes close the session, with **I'm still here**. */
 export function inactivityView(s: SupportFlowState, ctx: ViewContext): TemplateResult {
@@ -9,14 +9,6 @@ export function inactivityView(s: SupportFlowState, ctx: ViewContext): TemplateR
   const at = s.deadlines.sessionExpiresAt;
   return html`<div part="inactivity" class="inactivity" data-inactivity>
     <p aria-live="polite">${t('idle.warning', { time: formatDuration((at ?? now) - now) })}</p>
-    <button
-      type="button"
-      class="primary"
-      data-action="still-here"
-      ?disabled=${!s.allowed.has('stillHere')}
-      @click=${() => ctx.api?.stillHere()}
-    >
-      ${t('idle.stillHere')}
-    </button>
+    ${commandButton(s, ctx, 'stillHere', 'still-here', t('idle.stillHere'), { primary: true })}
   </div>`;
 }

@@ -1,6 +1,6 @@
 import { EMAIL_MAX_LENGTH, type SupportFlowState } from '@waizant/support-core/ui';
 import { html, nothing, type TemplateResult } from 'lit';
-import { heading, type ViewContext } from './context.js';
+import { commandButton, heading, textField, type ViewContext } from './context.js';
 
 /** Find the user: the email form, then the found user's status card. */
 export function lookupView(s: SupportFlowState, ctx: ViewContext): TemplateResult {
@@ -9,21 +9,15 @@ export function lookupView(s: SupportFlowState, ctx: ViewContext): TemplateResul
   return html`
     ${heading(t('lookup.heading'))}
     <form @submit=${ctx.on.lookup} novalidate>
-      <div class="field">
-        <label for="email">${t('lookup.email')}</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autocomplete="off"
-          spellcheck="false"
-          required
-          maxlength=${EMAIL_MAX_LENGTH}
-          aria-invalid=${errors.email ? 'true' : 'false'}
-          aria-describedby="email-error"
-        />
-        <p id="email-error" class="error" aria-live="polite">${errors.email}</p>
-      </div>
+      ${textField({
+        id: 'email',
+        label: t('lookup.email'),
+        type: 'email',
+        autocomplete: 'off',
+        required: true,
+        maxlength: EMAIL_MAX_LENGTH,
+        error: errors.email,
+      })}
       <button
         type="submit"
         class="primary"
@@ -83,15 +77,7 @@ function statusCard(s: SupportFlowState, ctx: ViewContext): TemplateResult | typ
             </p>`
           : nothing
       }
-      <button
-        type="button"
-        class="primary"
-        data-action="start"
-        ?disabled=${!s.allowed.has('startVerification')}
-        @click=${() => ctx.api?.startVerification()}
-      >
-        ${t('lookup.start')}
-      </button>
+      ${commandButton(s, ctx, 'startVerification', 'start', t('lookup.start'), { primary: true })}
     </article>
   `;
 }

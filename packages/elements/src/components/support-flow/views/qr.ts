@@ -1,6 +1,6 @@
 import type { SupportFlowState } from '@waizant/support-core/ui';
 import { html, nothing, type TemplateResult } from 'lit';
-import { backButton, countdown, finishButton, heading, type ViewContext } from './context.js';
+import { backButton, commandButton, countdown, finishButton, heading, type ViewContext } from './context.js';
 
 /**
  * The mobile app: a QR code the user's phone scans, until it is claimed or expires. The same
@@ -35,29 +35,15 @@ export function qrView(s: SupportFlowState, ctx: ViewContext): TemplateResult {
     <div class="actions">
       ${
         s.qrPhase !== 'claimed'
-          ? html`<button
-              type="button"
-              data-action="regenerate"
-              ?disabled=${!s.allowed.has('regenerateQr')}
-              @click=${() => ctx.api?.regenerateQr()}
-            >
-              ${t('qr.regenerate')}
-            </button>`
+          ? commandButton(s, ctx, 'regenerateQr', 'regenerate', t('qr.regenerate'))
           : nothing
       }
       ${
         s.qrPhase === 'waiting' && !s.qrEmailedTo
-          ? html`<button
-              type="button"
-              data-action="email-qr"
-              ?disabled=${s.pending || !s.allowed.has('emailQr')}
-              @click=${() => ctx.api?.emailQr()}
-            >
-              ${t('qr.email')}
-            </button>`
+          ? commandButton(s, ctx, 'emailQr', 'email-qr', t('qr.email'), { idle: true })
           : nothing
       }
-      ${backButton(ctx)} ${finishButton(s.allowed, ctx)}
+      ${backButton(ctx)} ${finishButton(s, ctx)}
     </div>
   `;
 }
