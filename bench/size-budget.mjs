@@ -11,8 +11,10 @@ const BUDGETS = [
   [KIT_BUNDLES.upFront, 32 * KiB],
   [KIT_BUNDLES.qr, 10 * KiB],
   // A regression guard, not a product budget: raised from 58,000 B when the flow gained the
-  // session watcher, the "ended by the user" view and the QR e-mail command (README, Performance).
-  [KIT_BUNDLES.firstRequest, 60_000],
+  // session watcher, the "ended by the user" view and the QR e-mail command, and from 60,000 B
+  // (already reached at 60,055 B) when the process list learnt to paint before its virtualizer
+  // arrives, +0.45 KB (README, Performance).
+  [KIT_BUNDLES.firstRequest, 61_000],
 ];
 const TAGS = ['waizant-support-flow', 'successor-activity'];
 

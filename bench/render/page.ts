@@ -1,24 +1,14 @@
 /**
  * Runs inside headless Chromium. Measures (1) from importing the define entry to the flow's
- * first view painted and to its first interactive view (its statechart loaded), and (2)
+ * first view painted and to its first interactive view (its statechart loaded; flow.ts), and (2)
  * <successor-activity> over 10,000 processes: first paint and the frames dropped while
  * scrolling to the end. The server is the in-memory contract fake with no added latency, so
  * the figures are the elements' own. The fake (which loads the whole core) is imported only
  * after (1), so (1) fetches what a host page fetches.
  */
+import { measureFlow, nextFrame, until } from './flow.js';
+
 type Fake = typeof import('../../packages/core/src/testing.js');
-
-const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
-
-async function until<T>(probe: () => T | null | undefined, limitMs = 20_000): Promise<T> {
-  const start = performance.now();
-  for (;;) {
-    const found = probe();
-    if (found) return found;
-    if (performance.now() - start > limitMs) throw new Error('timed out waiting');
-    await nextFrame();
-  }
-}
 
 function scroller(root: ShadowRoot): HTMLElement | null {
   return (
@@ -29,21 +19,8 @@ function scroller(root: ShadowRoot): HTMLElement | null {
 }
 
 async function main() {
-  // (1) define → first view painted → interactive (search enabled once the statechart runs).
-  // No `services`: the HTTP client is not fetched until a request, which this part never makes.
-  const t0 = performance.now();
-  await import('../../packages/elements/src/define.js');
-  const defined = performance.now();
-  const flow = document.createElement('waizant-support-flow');
-  flow.setAttribute('api-base', '/none');
-  document.body.append(flow);
-  await until(() => flow.shadowRoot?.querySelector('input[type="email"]'));
-  await nextFrame();
-  const painted = performance.now();
-  await until(() => flow.shadowRoot?.querySelector('[data-action="search"]:not([disabled])'));
-  await nextFrame();
-  const interactive = performance.now();
-  flow.remove();
+  // (1) define → first view painted → interactive, the statechart loaded on demand.
+  const flow = await measureFlow(() => import('../../packages/elements/src/define.js'));
 
   const { FakeSupportServices, makeUser, membership }: Fake = await import(
     '../../packages/core/src/testing.js'
@@ -101,10 +78,7 @@ async function main() {
   const dropped = frames.reduce((sum, delta) => sum + Math.max(0, Math.round(delta / budget) - 1), 0);
   const sorted = [...frames].sort((a, b) => a - b);
   (window as unknown as { results: unknown }).results = {
-    importAndDefineMs: defined - t0,
-    defineToPaintMs: painted - defined,
-    defineToInteractiveMs: interactive - defined,
-    importToInteractiveMs: interactive - t0,
+    ...flow,
     listFirstPaintMs: firstPaint,
     rowsInDomAfterFirstPaint: rowsInDom,
     scrollFrames: frames.length,

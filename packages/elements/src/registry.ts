@@ -1,5 +1,6 @@
 import { SuccessorActivity } from './components/successor-activity/successor-activity.component.js';
 import { WaizantSupportFlow } from './components/support-flow/support-flow.component.js';
+import { preloadEngineWhenIdle } from './components/support-flow/support-flow.loader.js';
 
 /*
  * The tags are registered by calls in the defining modules (`define`, `support-flow`,
@@ -15,10 +16,14 @@ export function defineSuccessorActivity(): void {
   }
 }
 
-/** Defines `<waizant-support-flow>` and the `<successor-activity>` it embeds. */
+/**
+ * Defines `<waizant-support-flow>` and the `<successor-activity>` it embeds, and fetches the
+ * flow's statechart once the page is idle, so that a flow shown later is interactive at once.
+ */
 export function defineSupportFlow(): void {
   defineSuccessorActivity();
   if (typeof customElements !== 'undefined' && !customElements.get('waizant-support-flow')) {
     customElements.define('waizant-support-flow', WaizantSupportFlow);
+    preloadEngineWhenIdle();
   }
 }

@@ -2,10 +2,11 @@
  * Defining the tags loads neither the statechart nor the HTTP client: the flow paints its
  * first view at once, allows nothing until its statechart runs, and loads the HTTP client
  * only for a request and only when the host gave no `services` (the last in loading-http.test.ts).
+ * Once the page is idle, the statechart is fetched ahead of any flow.
  * This file runs in a page of its own and no test here makes an HTTP request, so the module
  * fetches it checks are its own whatever the order of its tests.
  */
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
 import { WaizantSupportFlow } from '../src/components/support-flow/support-flow.component.js';
 import { fakeWith, people, searchEmail } from './fixtures.js';
@@ -34,6 +35,15 @@ describe('<waizant-support-flow> loading on demand', () => {
     expect(customElements.get('successor-activity')).to.not.equal(undefined);
     expect(atDefine.statechart, 'statechart').to.equal(false);
     expect(atDefine.http, 'HTTP client').to.equal(false);
+  });
+
+  it('fetches the statechart (and its validators beside it) once the page is idle, not the HTTP client', async () => {
+    expect(document.querySelector('waizant-support-flow, slow-network-flow'), 'no flow').to.equal(null);
+    await waitUntil(() => fetched('/support-flow.engine.ts'), 'statechart fetched when idle', {
+      timeout: 8000,
+    });
+    expect(fetched('/support-flow.contract.ts'), 'validators').to.equal(true);
+    expect(fetched('/src/http/client.ts'), 'HTTP client').to.equal(false);
   });
 
   it('paints the lookup form before its statechart arrives, and sends nothing until then', async () => {

@@ -9,8 +9,13 @@ import {
 } from '@waizant/support-core/ui';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { lazy, WaizantElement } from '../../base-element.js';
+import { WaizantElement } from '../../base-element.js';
 import { ModalController } from '../../controllers/modal.js';
+import {
+  loadVirtualizer,
+  type VirtualizerChunk,
+  VirtualListController,
+} from '../../controllers/virtual-list.js';
 import type { TokenProvider } from '../../http/client.js';
 import { hostHttpServices } from '../../http/lazy.js';
 import { successorActivityStyles } from './successor-activity.styles.js';
@@ -33,17 +38,11 @@ export interface ActivityProcessDetail {
 
 /** How close (in rows) to the end of the loaded rows the next page is asked for. */
 const PREFETCH_ROWS = 20;
-
-type Virtualize = typeof import('@lit-labs/virtualizer/virtualize.js')['virtualize'];
-
 /**
- * The virtualizer is the largest dependency of the elements and is needed only once a
- * process list is shown, so it is loaded then (once per page, shared by every instance)
- * rather than with the element.
+ * Plain rows painted while the virtualizer loads: more than a list of default height shows
+ * (24rem of 3rem rows), few enough to render at once.
  */
-const loadVirtualizer = lazy(() =>
-  import('@lit-labs/virtualizer/virtualize.js').then((mod) => mod.virtualize),
-);
+const FIRST_ROWS = 40;
 
 /**
  * The successor's activity: who they are, the ecosystem, their role in it, and their
@@ -132,23 +131,41 @@ export class SuccessorActivity extends WaizantElement {
   @property({ attribute: 'error-code' }) errorCode: ErrorCode | null = null;
 
   @state() private cursor: string | null = null;
-  /** The `virtualize` directive, once its module has loaded. */
-  @state() private virtualize: Virtualize | null = null;
 
   private loadKey: string | null = null;
   private abort: AbortController | null = null;
   private ownServices: SupportServices | null = null;
-  private virtualizerPending = false;
+  private readonly virtualList = new VirtualListController(
+    this,
+    () => (this.constructor as typeof SuccessorActivity).loadVirtualizer(),
+    () => this.renderRoot.querySelector<HTMLElement>('.list'),
+    () => {
+      // The chunk could not be fetched (network); the plain rows stay, the next update asks again.
+      if (this.processes.length) this.errorCode = 'upstream_unavailable';
+    },
+  );
 
   constructor() {
     super();
     new ModalController(this, () => this.detailOpen);
   }
 
+  /**
+   * Fetches the list virtualizer, once per page. A subclass may load it another way (the tests
+   * hold it back here).
+   */
+  protected static loadVirtualizer(): Promise<VirtualizerChunk> {
+    return loadVirtualizer();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
-    // Disconnecting aborted any load; back in the page, an update loads again (standalone).
-    if (this.loadKey === null) this.requestUpdate();
+    // The first page is asked for now, beside the virtualizer, not after a first render.
+    // Disconnecting aborted any load; back in the page it loads again (standalone).
+    if (this.loadKey === null) {
+      if (this.standalone) this.loadFor(this.currentKey());
+      else this.requestUpdate();
+    }
   }
 
   override disconnectedCallback(): void {
@@ -171,32 +188,22 @@ export class SuccessorActivity extends WaizantElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('apiBase') || changed.has('services')) this.ownServices = null;
-    if (this.processes.length && !this.virtualize) this.requestVirtualizer();
+    if (this.processes.length) this.virtualList.request();
   }
 
-  private requestVirtualizer(): void {
-    if (this.virtualizerPending) return;
-    this.virtualizerPending = true;
-    loadVirtualizer().then(
-      (virtualize) => {
-        this.virtualizerPending = false;
-        this.virtualize = virtualize;
-      },
-      () => {
-        // The chunk could not be fetched (network); the next update asks again.
-        this.virtualizerPending = false;
-        this.errorCode = 'upstream_unavailable';
-      },
-    );
+  private currentKey(): string {
+    return `${this.sessionId}|${this.ecosystemId ?? ''}`;
+  }
+
+  private loadFor(key: string): void {
+    this.loadKey = key;
+    void this.loadFirst();
   }
 
   protected override updated(): void {
     if (!this.standalone) return;
-    const key = `${this.sessionId}|${this.ecosystemId ?? ''}`;
-    if (key !== this.loadKey) {
-      this.loadKey = key;
-      void this.loadFirst();
-    }
+    const key = this.currentKey();
+    if (key !== this.loadKey) this.loadFor(key);
   }
 
   private fail(error: unknown): void {
@@ -312,6 +319,9 @@ export class SuccessorActivity extends WaizantElement {
   protected override render() {
     const { t } = this;
     const ctx: ActivityContext = { t, lang: this.i18n.lang };
+    const chunk = this.virtualList.chunk;
+    const row = (p: ProcessSummary, index: number) =>
+      rowView(p, index, this.total, ctx, (id) => this.openProcess(id));
     return html`
       <section part="base" aria-labelledby="activity-heading">
         ${fieldsView(this, ctx, this.onEcosystemChange)}
@@ -335,17 +345,15 @@ export class SuccessorActivity extends WaizantElement {
                 @rangeChanged=${this.onRangeChanged}
               >
                 ${
-                  this.virtualize
-                    ? this.virtualize({
+                  chunk
+                    ? chunk.virtualize({
                         items: [...this.processes],
                         scroller: true,
+                        layout: chunk.layout,
                         keyFunction: (p: ProcessSummary) => p.id,
-                        renderItem: (p: ProcessSummary, index: number) =>
-                          rowView(p, index, this.total, ctx, (id) => this.openProcess(id)),
+                        renderItem: row,
                       })
-                    : html`<div class="placeholder muted" role="listitem" data-list-loading>
-                        ${t('activity.loading')}
-                      </div>`
+                    : this.processes.slice(0, FIRST_ROWS).map(row)
                 }
               </div>`
             : nothing

@@ -23,9 +23,6 @@ export const successorActivityStyles = [
       padding: 0.25rem 0.75rem;
       border-bottom: 1px solid var(--_border);
     }
-    .placeholder {
-      padding: 0.5rem 0.75rem;
-    }
     .row time {
       white-space: nowrap;
     }

@@ -10,13 +10,14 @@ import {
 } from '@waizant/support-core/ui';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { lazy, WaizantElement } from '../../base-element.js';
+import { WaizantElement } from '../../base-element.js';
 import { ClockController } from '../../controllers/clock.js';
 import { type Engine, FlowEngineController } from '../../controllers/flow-engine.js';
 import { ModalController } from '../../controllers/modal.js';
 import { QrController } from '../../controllers/qr.js';
 import type { TokenProvider } from '../../http/client.js';
 import { hostHttpServices } from '../../http/lazy.js';
+import { loadEngine } from './support-flow.loader.js';
 import { supportFlowStyles } from './support-flow.styles.js';
 import { cancelDialogView } from './views/cancel-dialog.js';
 import type { ViewContext, ViewHandlers } from './views/context.js';
@@ -51,9 +52,6 @@ const LIVE_VIEWS = new Set([
   'qr',
   'activity',
 ]);
-
-/** The statechart and validators, fetched once per page. */
-const loadEngine = lazy(() => import('./support-flow.engine.js'));
 
 /**
  * The Waizant **User Support** module: finds an end user by email, verifies the agent and
