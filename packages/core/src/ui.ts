@@ -12,7 +12,7 @@ export * from './contract/constants.js';
 export { ERROR_CODES, type ErrorCode, isSupportError, SupportError } from './contract/support-error.js';
 export type { SupportCommand, SupportFlow, SupportFlowState, SupportView } from './machine/facade.js';
 export { idleSupportFlowState } from './machine/idle.js';
-export type { FlowError, SupportServices } from './machine/types.js';
+export type { FlowError, PasskeyCeremony, PasskeyProblem, SupportServices } from './machine/types.js';
 export * from './rules/flow.js';
 
 // ── primitives (what the wire checks is said in primitives.ts) ──

@@ -28,6 +28,7 @@ export const route = supportSetup.createStateConfig({
     },
     { guard: 'atSelectEcosystem', target: 'steps.ecosystem' },
     { guard: 'atAgentCode', target: 'steps.agentCode' },
+    { guard: 'enrolmentPending', target: 'steps.passkeySetup' },
     { guard: 'atUserCode', target: 'steps.userCode' },
     { guard: 'verifiedForAssistance', target: 'steps.verified.assisting' },
     { guard: 'verifiedForActivity', target: 'steps.verified.activity' },
