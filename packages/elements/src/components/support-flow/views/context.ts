@@ -1,6 +1,7 @@
 import type { SupportFlow } from '@waizant/support-core/ui';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Translate } from '../../../base-element.js';
+import type { PasskeyListController } from '../../../controllers/passkeys.js';
 import type { Lang } from '../../../i18n/index.js';
 import { formatDuration } from '../../../i18n/index.js';
 
@@ -22,6 +23,8 @@ export interface ViewContext {
   /** The reason of the last confirmed cancel (plain text, rendered escaped). */
   readonly lastReason: string;
   readonly on: ViewHandlers;
+  /** The agent's "Your passkeys" list (open over the step while shown). */
+  readonly passkeyList: PasskeyListController;
 }
 
 /** The element's handlers of what it checks itself before sending (the views own the rest). */
@@ -29,6 +32,7 @@ export interface ViewHandlers {
   lookup(event: SubmitEvent): void;
   submitCode(event: SubmitEvent): void;
   confirmCancel(event: SubmitEvent): void;
+  enrolPasskey(event: SubmitEvent): void;
   restart(): void;
 }
 
