@@ -15,6 +15,12 @@ export {
   type SupportView,
 } from './machine/facade.js';
 export { idleSupportFlowState } from './machine/idle.js';
-export type { FlowError, HandoffResult, SessionResult } from './machine/types.js';
+export type {
+  FlowError,
+  HandoffResult,
+  PasskeyCeremony,
+  PasskeyProblem,
+  SessionResult,
+} from './machine/types.js';
 export * from './rules/flow.js';
 export * from './rules/limits.js';

@@ -18,7 +18,7 @@ export type {
   SupportView,
 } from './machine/facade.js';
 export { idleSupportFlowState } from './machine/idle.js';
-export type { FlowError, SupportServices } from './machine/types.js';
+export type { FlowError, PasskeyCeremony, PasskeyProblem, SupportServices } from './machine/types.js';
 export * from './rules/flow.js';
 
 // ── primitives (what the wire checks is said in primitives.ts) ──

@@ -36,6 +36,7 @@ export function sessionView(
     role?: Role | null;
     withCode?: boolean;
     attemptsLeft?: number;
+    agentStepUp?: SupportSessionView['agentStepUp'];
   } = {},
 ): SupportSessionView {
   const role = options.role ?? null;
@@ -69,8 +70,54 @@ export function sessionView(
     absoluteExpiresAt: iso(T0 + 3_600_000),
     closedAt: ['cancelled', 'expired', 'locked', 'completed'].includes(step) ? iso(T0) : null,
     serverTime: iso(T0),
+    ...(options.agentStepUp ? { agentStepUp: options.agentStepUp } : {}),
   };
 }
+
+/** The three server modes' `agentStepUp` (issue #17): e-mail only, both, passkey only. */
+export const STEP_UP = {
+  emailCode: { methods: ['email_code'], passkeyEnrolled: false, enrolmentOpen: false },
+  passkeyOrEmail: { methods: ['passkey', 'email_code'], passkeyEnrolled: false, enrolmentOpen: false },
+  passkey: { methods: ['passkey'], passkeyEnrolled: true, enrolmentOpen: false },
+} as const satisfies Record<string, NonNullable<SupportSessionView['agentStepUp']>>;
+
+export const PASSKEY_REQUEST = {
+  challenge: 'Y2hhbGxlbmdlLWNoYWxsZW5nZS1jaGFsbGVuZ2U',
+  rpId: 'localhost',
+  userVerification: 'required',
+  timeout: 120_000,
+} as const;
+
+export const PASSKEY_CREATION = {
+  rp: { name: 'Waizant Support', id: 'localhost' },
+  user: { id: 'YWdlbnQ', name: 'agent@waizant.example', displayName: 'Agent' },
+  challenge: 'Y2hhbGxlbmdlLWNoYWxsZW5nZS1jaGFsbGVuZ2U',
+  pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+} as const;
+
+export const ASSERTION = {
+  id: 'Y3JlZA',
+  rawId: 'Y3JlZA',
+  type: 'public-key',
+  response: { clientDataJSON: 'e30', authenticatorData: 'AAAA', signature: 'c2ln' },
+  clientExtensionResults: {},
+} as const;
+
+export const ATTESTATION = {
+  id: 'Y3JlZA',
+  rawId: 'Y3JlZA',
+  type: 'public-key',
+  response: { clientDataJSON: 'e30', attestationObject: 'AAAA', transports: ['internal'] },
+  clientExtensionResults: {},
+} as const;
+
+export const PASSKEY_SUMMARY = {
+  id: IDS.handoff,
+  name: 'Work laptop',
+  transports: ['internal'],
+  createdAt: iso(T0),
+  lastUsedAt: null,
+} as const;
 
 export const FOUND: LookupResponse = {
   found: true,

@@ -14,14 +14,20 @@ import {
 } from '../src/index.js';
 import { type SupportEvent, supportMachine } from '../src/machine.js';
 import {
+  ASSERTION,
+  ATTESTATION,
   ECOSYSTEMS,
   FOUND,
   FOUND_DISABLED,
   IDS,
   iso,
   NOT_FOUND,
+  PASSKEY_CREATION,
+  PASSKEY_REQUEST,
+  PASSKEY_SUMMARY,
   PROCESS,
-  sessionView,
+  sessionView as plainSessionView,
+  STEP_UP,
   T0,
 } from './fixtures.js';
 import { requestInvokes } from './machine-tree.js';
@@ -41,19 +47,38 @@ const ERROR_CODES: ErrorCode[] = [
   'code_locked',
   'wrong_step',
   'upstream_unavailable',
+  'passkey_refused',
+  'passkey_not_enrolled',
+  'step_up_not_allowed',
 ];
 
 export const done = (id: string, output: unknown): AnyEvent => ({ type: `xstate.done.actor.${id}`, output });
 export const failed = (id: string, code: ErrorCode): AnyEvent => ({
   type: `xstate.error.actor.${id}`,
-  error: new SupportError(code, code, code === 'code_invalid' ? { attemptsLeft: 2 } : undefined),
+  error: new SupportError(
+    code,
+    code,
+    code === 'code_invalid' || code === 'passkey_refused' ? { attemptsLeft: 2 } : undefined,
+  ),
 });
-export const at = (session: ReturnType<typeof sessionView>) => ({ session, receivedAt: T0 });
+export const at = (session: ReturnType<typeof plainSessionView>) => ({ session, receivedAt: T0 });
+
+/**
+ * The server's agent step-up mode a exploration runs under: `plain` (a server that says nothing
+ * of step-up: the e-mailed code), or one of the passkey modes of issue #17. Each is explored on
+ * its own, so that one graph stays small enough to walk.
+ */
+export type StepUpMode = 'plain' | 'passkey-or-email' | 'passkey';
+const MODE_STEP_UP = { 'passkey-or-email': STEP_UP.passkeyOrEmail, passkey: STEP_UP.passkey } as const;
 
 /** What an honest server answers in the current state, plus a few lies a hostile one could tell. */
-export function serverAnswers(snapshot: Snap): AnyEvent[] {
+export function serverAnswers(snapshot: Snap, mode: StepUpMode = 'plain'): AnyEvent[] {
   const { context } = snapshot;
   const { flow, session } = context;
+  // Every answer carries the mode's step-up; only a passing e-mailed agent code opens enrolment.
+  const stepUp = mode === 'plain' ? undefined : MODE_STEP_UP[mode];
+  const sessionView: typeof plainSessionView = (f, step, options = {}) =>
+    plainSessionView(f, step, { ...(stepUp ? { agentStepUp: stepUp } : {}), ...options });
   const ecosystemId = session?.ecosystemId ?? null;
   const role = session?.role ?? null;
   const chosen = ECOSYSTEMS.find((e) => e.id === context.processes.ecosystemId);
@@ -69,7 +94,15 @@ export function serverAnswers(snapshot: Snap): AnyEvent[] {
       at(sessionView(flow, 'verified', { ecosystemId: IDS.ecoAdmin, role: 'administrator' })),
     ),
   ];
+  const skipped = () => sessionView(flow, 'verified', { ecosystemId: IDS.ecoAdmin, role: 'administrator' });
   if (session) {
+    if (session.agentStepUp?.enrolmentOpen) {
+      events.push(
+        done('getPasskeyRegistrationOptions', PASSKEY_CREATION),
+        done('createPasskey', ATTESTATION),
+        done('registerPasskey', PASSKEY_SUMMARY),
+      );
+    }
     if (chosen && step === 'select_ecosystem') {
       events.push(
         done(
@@ -88,9 +121,23 @@ export function serverAnswers(snapshot: Snap): AnyEvent[] {
       events.push(done('sendAgentCode', at(withCode)), done('sendUserCode', at(withCode)));
       const next = sessionView(flow, nextStep(flow, step) ?? 'verified', { ecosystemId, role });
       events.push(done('verifyAgentCode', at(next)), done('verifyUserCode', at(next)));
+      if (stepUp?.methods.includes('passkey')) {
+        // The e-mailed agent code passed in a session that allows passkeys: enrolment opens.
+        const open = { ...stepUp, passkeyEnrolled: false, enrolmentOpen: true };
+        events.push(
+          done(
+            'verifyAgentCode',
+            at(plainSessionView(flow, next.step, { ecosystemId, role, agentStepUp: open })),
+          ),
+          done('getAgentPasskeyOptions', PASSKEY_REQUEST),
+          done('promptAgentPasskey', ASSERTION),
+          done('verifyAgentPasskey', at(next)),
+          // Lie: the passkey check skips the user's code.
+          done('verifyAgentPasskey', at(skipped())),
+        );
+      }
       // Lie: the server skips straight to verified after one code.
-      const skipped = sessionView(flow, 'verified', { ecosystemId: IDS.ecoAdmin, role: 'administrator' });
-      events.push(done('verifyAgentCode', at(skipped)), done('verifyUserCode', at(skipped)));
+      events.push(done('verifyAgentCode', at(skipped())), done('verifyUserCode', at(skipped())));
     }
     events.push(
       done('resyncSession', at(session)),
@@ -143,8 +190,8 @@ export function serverAnswers(snapshot: Snap): AnyEvent[] {
 export function watcherReads(flow: Flow, session: NonNullable<Snap['context']['session']>): AnyEvent[] {
   return [
     { type: 'SESSION.POLLED', output: at(session) },
-    { type: 'SESSION.POLLED', output: at(sessionView(flow, 'ended_by_user')) },
-    { type: 'SESSION.POLLED', output: at(sessionView(flow, 'cancelled')) },
+    { type: 'SESSION.POLLED', output: at(plainSessionView(flow, 'ended_by_user')) },
+    { type: 'SESSION.POLLED', output: at(plainSessionView(flow, 'cancelled')) },
   ];
 }
 
@@ -178,6 +225,11 @@ const AGENT_COMMANDS: AnyEvent[] = [
   { type: 'CANCEL.CONFIRM', reason: 'no' },
   { type: 'CANCEL.CONFIRM', reason: 'The user hung up' },
   { type: 'STILL_HERE' },
+  { type: 'STEPUP.PASSKEY' },
+  { type: 'STEPUP.EMAIL' },
+  { type: 'PASSKEY.START' },
+  { type: 'PASSKEY.ENROL', name: 'Work laptop' },
+  { type: 'PASSKEY.SKIP' },
   { type: 'IDLE.WARN' },
   { type: 'IDLE.DEADLINE' },
   { type: 'COUNTDOWN.DONE' },
@@ -197,6 +249,9 @@ function serializeState(snapshot: Snap): string {
     c.session?.step ?? null,
     c.session?.role ?? null,
     c.session?.code ? 'code' : null,
+    c.session?.agentStepUp?.enrolmentOpen ?? null,
+    c.stepUpMethod,
+    c.enrolmentOffer,
     (c.session?.code?.resendsLeft ?? 0) > 0,
     c.verified,
     c.sendAgentCodeOnArrival,
@@ -213,19 +268,20 @@ export interface Explored {
   paths: Paths;
 }
 
-const exploredByFlow = new Map<Flow, Paths>();
+const explored = new Map<string, Paths>();
 
-/** Every shortest path of a flow; a final state ends a path. Built once per flow per run. */
-export function explore(flow: Flow): Paths {
-  let paths = exploredByFlow.get(flow);
+/** Every shortest path of a flow under a step-up mode; a final state ends a path. Built once per run. */
+export function explore(flow: Flow, mode: StepUpMode = 'plain'): Paths {
+  const key = `${flow}:${mode}`;
+  let paths = explored.get(key);
   if (!paths) {
     paths = getShortestPaths(supportMachine, {
       input: { flow },
-      events: (snapshot) => [...AGENT_COMMANDS, ...serverAnswers(snapshot)] as SupportEvent[],
+      events: (snapshot) => [...AGENT_COMMANDS, ...serverAnswers(snapshot, mode)] as SupportEvent[],
       serializeState: (snapshot) => serializeState(snapshot),
       stopWhen: (snapshot) => snapshot.status === 'done',
     });
-    exploredByFlow.set(flow, paths);
+    explored.set(key, paths);
   }
   return paths;
 }

@@ -20,6 +20,7 @@ import {
   INVOKE_IDS,
   type Paths,
   type Snap,
+  type StepUpMode,
   serverAnswers,
   watcherReads,
 } from './machine-graph.js';
@@ -45,18 +46,43 @@ const SHARED_STATES = RESTING.filter((path) => !underStep(path, 'assisting') && 
 const inStep = (snapshot: Snap, step: 'assisting' | 'activity') =>
   snapshot.matches({ session: { flow: { steps: { verified: step } } } } as never);
 
+/**
+ * The explorations: each flow under a server that says nothing of step-up (the e-mailed code)
+ * and under `passkey-or-email` (the choice, both ways, enrolment); the passkey-only mode once,
+ * for Technical Assistance (its states are those of the passkey way).
+ */
+const EXPLORATIONS: ReadonlyArray<[Flow, StepUpMode]> = [
+  ['technical-assistance', 'plain'],
+  ['ecosystem-admin', 'plain'],
+  ['technical-assistance', 'passkey-or-email'],
+  ['ecosystem-admin', 'passkey-or-email'],
+  ['technical-assistance', 'passkey'],
+];
+const reachedStates = () => EXPLORATIONS.flatMap(([flow, mode]) => explore(flow, mode).map((p) => p.state));
+
 describe.each<[Flow, string[], string[]]>([
   ['technical-assistance', ASSISTING_STATES, ACTIVITY_STATES],
   ['ecosystem-admin', ACTIVITY_STATES, ASSISTING_STATES],
-])('statechart paths: %s', (flow, ownStates, otherFlowStates) => {
+])('statechart states: %s', (flow, ownStates) => {
+  it('reaches every state the views of this flow need, across the step-up modes', () => {
+    const modes = EXPLORATIONS.filter(([f]) => f === flow);
+    const reached = new Set(
+      modes.flatMap(([f, mode]) => explore(f, mode).flatMap((p) => leaves(p.state.value))),
+    );
+    for (const state of [...SHARED_STATES, ...ownStates]) expect(reached, state).toContain(state);
+  }, 600_000);
+});
+
+describe.each(
+  EXPLORATIONS.map(([flow, mode]) => [
+    flow,
+    mode,
+    flow === 'technical-assistance' ? ACTIVITY_STATES : ASSISTING_STATES,
+  ]) as Array<[Flow, StepUpMode, string[]]>,
+)('statechart paths: %s, step-up %s', (flow, mode, otherFlowStates) => {
   let explored: Explored;
   beforeAll(() => {
-    explored = { paths: explore(flow) };
-  });
-
-  it('reaches every state the views of this flow need', () => {
-    const reached = new Set(explored.paths.flatMap((p) => leaves(p.state.value)));
-    for (const state of [...SHARED_STATES, ...ownStates]) expect(reached, state).toContain(state);
+    explored = { paths: explore(flow, mode) };
   });
 
   it("never reaches the other flow's ending", () => {
@@ -154,15 +180,51 @@ describe.each<[Flow, string[], string[]]>([
     }
   });
 
-  it('no path reaches assisting or activity without both codes verified', () => {
+  it("no path reaches assisting or activity without the agent's step-up and the user's code", () => {
     const ending = flow === 'technical-assistance' ? 'assisting' : 'activity';
     const arrivals = explored.paths.filter((p) => inStep(p.state, ending));
     expect(arrivals.length).toBeGreaterThan(0);
+    const byPasskey = (types: readonly string[]) => types.includes('xstate.done.actor.verifyAgentPasskey');
     for (const path of arrivals) {
-      const types = path.steps.map((s) => s.event.type);
-      expect(types, types.join(' → ')).toContain('xstate.done.actor.verifyAgentCode');
+      const types: string[] = path.steps.map((s) => s.event.type);
+      const agentPassed = types.includes('xstate.done.actor.verifyAgentCode') || byPasskey(types);
+      expect(agentPassed, types.join(' → ')).toBe(true);
       expect(types, types.join(' → ')).toContain('xstate.done.actor.verifyUserCode');
       expect(path.state.context.verified).toEqual({ agent: true, user: true });
+    }
+    // Under a passkey mode the passkey reaches the ending; under `passkey` only the passkey does.
+    const viaPasskey = arrivals.filter((p) => byPasskey(p.steps.map((s) => s.event.type)));
+    if (mode === 'plain') expect(viaPasskey).toHaveLength(0);
+    else expect(viaPasskey.length).toBeGreaterThan(0);
+    if (mode === 'passkey') expect(viaPasskey).toHaveLength(arrivals.length);
+  });
+
+  it('offers the passkey only where the session offers it, and the e-mailed code only where it is offered', () => {
+    const atAgentStep = explored.paths
+      .map((p) => p.state)
+      .filter((s) => s.matches({ session: { flow: { steps: 'agentCode' } } } as never));
+    const passkeyStates = atAgentStep.filter((s) => stateMeta(s).passkeyPhase !== undefined);
+    if (mode === 'plain') expect(passkeyStates).toHaveLength(0);
+    else expect(passkeyStates.length).toBeGreaterThan(3);
+    for (const snapshot of atAgentStep) {
+      const methods = snapshot.context.session?.agentStepUp?.methods ?? ['email_code'];
+      const where = JSON.stringify(snapshot.value);
+      if (stateMeta(snapshot).passkeyPhase !== undefined) expect(methods, where).toContain('passkey');
+      if (stateMeta(snapshot).codePhase !== undefined) expect(methods, where).toContain('email_code');
+    }
+  });
+
+  it('offers "Set up a passkey" only right after the e-mailed agent code passed', () => {
+    const setups = explored.paths.filter((p) =>
+      p.state.matches({ session: { flow: { steps: 'passkeySetup' } } } as never),
+    );
+    if (mode === 'passkey-or-email') expect(setups.length).toBeGreaterThan(0);
+    else expect(setups).toHaveLength(0);
+    for (const path of setups) {
+      const types = path.steps.map((s) => s.event.type);
+      expect(types, types.join(' → ')).toContain('xstate.done.actor.verifyAgentCode');
+      expect(path.state.context.session?.agentStepUp?.enrolmentOpen).toBe(true);
+      expect(path.state.context.verified.agent).toBe(true);
     }
   });
 
@@ -171,12 +233,17 @@ describe.each<[Flow, string[], string[]]>([
     const arrival = explored.paths.find((p) => inStep(p.state, ending));
     const milestones = (arrival?.steps ?? [])
       .map((s) => s.event.type)
-      .filter((t) => /done\.actor\.(selectEcosystem|verifyAgentCode|verifyUserCode)$/.test(t))
-      .map((t) => t.split('.').pop());
+      .filter((t) => /done\.actor\.(selectEcosystem|verifyAgent(Code|Passkey)|verifyUserCode)$/.test(t))
+      .map((t) =>
+        t
+          .split('.')
+          .pop()
+          ?.replace(/^verifyAgent(Code|Passkey)$/, 'agentStepUp'),
+      );
     expect(milestones).toEqual(
       flow === 'technical-assistance'
-        ? ['selectEcosystem', 'verifyAgentCode', 'verifyUserCode']
-        : ['verifyUserCode', 'selectEcosystem', 'verifyAgentCode'],
+        ? ['selectEcosystem', 'agentStepUp', 'verifyUserCode']
+        : ['verifyUserCode', 'selectEcosystem', 'agentStepUp'],
     );
   });
 });
@@ -186,9 +253,7 @@ describe('watchers', () => {
     const ids = [...new Set(watcherInvokes().map((w) => w.id))];
     expect(ids).toContain('watchSession');
     expect(ids).toContain('watchHandoff');
-    const reached = (['technical-assistance', 'ecosystem-admin'] as const).flatMap((flow) =>
-      explore(flow).map((p) => p.state),
-    );
+    const reached = reachedStates();
     for (const id of ids)
       expect(
         reached.some((state) => id in state.children),
@@ -199,16 +264,16 @@ describe('watchers', () => {
 
 describe('requests', () => {
   it('runs every request the machine makes in some reached state, where the server answers it', () => {
-    const reached = (['technical-assistance', 'ecosystem-admin'] as const).flatMap((flow) =>
-      explore(flow).map((p) => p.state),
+    const reached = EXPLORATIONS.flatMap(([flow, mode]) =>
+      explore(flow, mode).map((p) => ({ state: p.state, mode })),
     );
-    expect(INVOKE_IDS.length).toBeGreaterThan(12);
+    expect(INVOKE_IDS.length).toBeGreaterThan(18);
     for (const id of INVOKE_IDS) {
-      const running = reached.filter((state) => id in state.children);
+      const running = reached.filter(({ state }) => id in state.children);
       expect(running.length, id).toBeGreaterThan(0);
       // Errors of every request are offered from INVOKE_IDS; a success must be in serverAnswers.
-      const answered = running.some((state) =>
-        serverAnswers(state).some((event) => event.type === `xstate.done.actor.${id}`),
+      const answered = running.some(({ state, mode }) =>
+        serverAnswers(state, mode).some((event) => event.type === `xstate.done.actor.${id}`),
       );
       expect(answered, id).toBe(true);
     }

@@ -1,6 +1,7 @@
 import { fromCallback, fromPromise, type InputFrom, type OutputFrom, type PromiseActorLogic } from 'xstate';
 import type { SupportSessionView } from '../contract/api.js';
 import type { Flow } from '../contract/primitives.js';
+import { SupportError } from '../contract/support-error.js';
 import { isClosedStep } from '../rules/flow.js';
 import type { SupportFlowOptions } from './facade.js';
 import type { MachineActors } from './setup.js';
@@ -52,6 +53,16 @@ export function createSupportMachineActors(options: Omit<SupportFlowOptions, 'fl
   };
   const opts = (signal: AbortSignal, idempotencyKey?: string): CallOptions =>
     idempotencyKey ? { signal, idempotencyKey } : { signal };
+  // Services without the passkey routes answer as a server in the default `email-code` mode.
+  const passkeyRoute = <F>(route: F | undefined): F => {
+    if (route) return route;
+    throw new SupportError('step_up_not_allowed', 'This server does not offer passkeys.');
+  };
+  // No ceremony injected: the prompt ends as WebAuthn's own "not supported" does.
+  const ceremony = () => {
+    if (options.passkeys) return options.passkeys;
+    throw new DOMException('Passkeys are not available here.', 'NotSupportedError');
+  };
   return {
     ...createTimerActors(now),
     ...requestActors({
@@ -93,6 +104,33 @@ export function createSupportMachineActors(options: Omit<SupportFlowOptions, 'fl
           opts(signal),
         ),
       getProcess: (input, signal) => services.getProcess(input.sessionId, input.processId, opts(signal)),
+      agentPasskeyOptions: async (input, signal) =>
+        passkeyRoute(services.agentPasskeyOptions?.bind(services))(
+          input.sessionId,
+          opts(signal, input.requestKey),
+        ),
+      verifyAgentPasskey: async (input, signal) =>
+        session(
+          passkeyRoute(services.verifyAgentPasskey?.bind(services))(
+            input.sessionId,
+            input.credential,
+            opts(signal, input.requestKey),
+          ),
+        ),
+      passkeyRegistrationOptions: async (input, signal) =>
+        passkeyRoute(services.passkeyRegistrationOptions?.bind(services))(
+          input.sessionId,
+          opts(signal, input.requestKey),
+        ),
+      registerPasskey: async (input, signal) =>
+        passkeyRoute(services.registerPasskey?.bind(services))(
+          input.sessionId,
+          input.credential,
+          input.name,
+          opts(signal, input.requestKey),
+        ),
+      passkeyPrompt: async (input, signal) => ceremony().authenticate(input.options, signal),
+      passkeyCreate: async (input, signal) => ceremony().register(input.options, signal),
     }),
     watchHandoff: fromCallback<SupportEvent, InputFrom<MachineActors['watchHandoff']>>(
       ({ input, sendBack }) => {

@@ -1,6 +1,7 @@
 import { type AnyActorRef, createActor } from 'xstate';
 import { DEFAULT_CODE_DIGITS } from '../contract/constants.js';
 import type {
+  AgentStepUp,
   Destination,
   Flow,
   Handoff,
@@ -12,7 +13,7 @@ import type {
 } from '../ui.js';
 import { createSupportMachineActors } from './actors.js';
 import { supportMachine } from './machine.js';
-import type { FlowError, SupportEvent, SupportServices } from './types.js';
+import type { FlowError, PasskeyCeremony, PasskeyProblem, SupportEvent, SupportServices } from './types.js';
 import { project, type Snapshot } from './view.js';
 
 /**
@@ -25,6 +26,8 @@ export type SupportView =
   | 'loading'
   | 'ecosystem'
   | 'agentCode'
+  /** Optional, after the e-mailed agent code passed: "Set up a passkey" (or **Not now**). */
+  | 'passkeySetup'
   | 'userCode'
   | 'destinations'
   | 'handoffReady'
@@ -66,7 +69,12 @@ export type SupportCommand =
   | 'requestCancel'
   | 'dismissCancel'
   | 'confirmCancel'
-  | 'stillHere';
+  | 'stillHere'
+  | 'choosePasskey'
+  | 'chooseEmailCode'
+  | 'startPasskey'
+  | 'enrolPasskey'
+  | 'skipEnrolment';
 
 export interface SupportFlowState {
   readonly flow: Flow;
@@ -79,6 +87,17 @@ export interface SupportFlowState {
   readonly processDetailOpen: boolean;
   readonly cancelModal: { readonly open: boolean; readonly submitting: boolean };
   readonly inactivityWarning: boolean;
+  /**
+   * The passkey on the agent-code step and on `passkeySetup`: `choosing` (both ways offered),
+   * `ready` (the **Use a passkey** / **Set up** button), `preparing` (asking the server for a
+   * challenge), `prompting` (the browser's passkey prompt is open), `checking` (the server
+   * checks the answer). Null on the e-mailed code's states and every other view.
+   */
+  readonly passkeyPhase: 'choosing' | 'ready' | 'preparing' | 'prompting' | 'checking' | null;
+  /** Why the browser's last passkey prompt gave nothing; cleared by the next try. */
+  readonly passkeyProblem: PasskeyProblem | null;
+  /** What the session offers the agent on the agent-code step (null before a session). */
+  readonly stepUp: AgentStepUp | null;
   /** True while a request of the flow is in flight. */
   readonly pending: boolean;
   readonly error: FlowError | null;
@@ -140,6 +159,16 @@ export interface SupportFlow {
   dismissCancel(): void;
   confirmCancel(reason: string): void;
   stillHere(): void;
+  /** Agent-code step: verify with a passkey (when both ways are offered). */
+  choosePasskey(): void;
+  /** Agent-code step: verify with the e-mailed code instead (when it is offered). */
+  chooseEmailCode(): void;
+  /** Opens the browser's passkey prompt (again, after a problem or a refusal). */
+  startPasskey(): void;
+  /** `passkeySetup`: creates a passkey on this device, with the agent's optional label. */
+  enrolPasskey(name?: string): void;
+  /** `passkeySetup`: **Not now**, on to the next step. */
+  skipEnrolment(): void;
 }
 
 export interface SupportFlowOptions {
@@ -155,6 +184,11 @@ export interface SupportFlowOptions {
    * it (default 5000).
    */
   sessionPollMs?: number;
+  /**
+   * The browser's WebAuthn ceremonies for the agent's passkey step-up. Without it a passkey
+   * prompt ends as `unsupported` (the e-mailed code still works where the server offers it).
+   */
+  passkeys?: PasskeyCeremony;
 }
 
 /** Creates one support flow (one agent, one end user). Call `start()` before sending commands. */
@@ -215,5 +249,10 @@ export function createSupportFlow(options: SupportFlowOptions): SupportFlow {
     dismissCancel: () => send({ type: 'CANCEL.DISMISS' }),
     confirmCancel: (reason) => send({ type: 'CANCEL.CONFIRM', reason }),
     stillHere: () => send({ type: 'STILL_HERE' }),
+    choosePasskey: () => send({ type: 'STEPUP.PASSKEY' }),
+    chooseEmailCode: () => send({ type: 'STEPUP.EMAIL' }),
+    startPasskey: () => send({ type: 'PASSKEY.START' }),
+    enrolPasskey: (name) => send(name ? { type: 'PASSKEY.ENROL', name } : { type: 'PASSKEY.ENROL' }),
+    skipEnrolment: () => send({ type: 'PASSKEY.SKIP' }),
   };
 }

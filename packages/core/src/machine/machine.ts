@@ -6,6 +6,7 @@ import { codeStep } from './states/code.js';
 import { ecosystem } from './states/ecosystem.js';
 import { inactivity } from './states/inactivity.js';
 import { lookup, starting } from './states/lookup.js';
+import { passkeySetup } from './states/passkey.js';
 import { finishing, resync, route } from './states/route.js';
 import { verified } from './states/verified.js';
 
@@ -33,6 +34,14 @@ export const supportMachine = supportSetup.createMachine({
     pendingProcessId: null,
     processDetail: null,
     cancelReason: null,
+    enrolmentOffer: false,
+    stepUpMethod: null,
+    passkeyRequest: null,
+    passkeyCreation: null,
+    pendingAssertion: null,
+    pendingAttestation: null,
+    passkeyName: null,
+    passkeyProblem: null,
     requestKey: newRequestKey(),
   }),
   initial: 'lookup',
@@ -56,6 +65,7 @@ export const supportMachine = supportSetup.createMachine({
               states: {
                 ecosystem,
                 agentCode: codeStep('agent'),
+                passkeySetup,
                 userCode: codeStep('user'),
                 verified,
                 /** Where dismissing the cancel modal returns: the exact step, deep. */

@@ -27,7 +27,8 @@ export type ActionName =
   | 'disarmAgentCodeSend'
   | 'applyAttemptsLeft'
   | 'clearPendingCode'
-  | 'clearError';
+  | 'clearError'
+  | 'clearPasskey';
 
 export interface SessionErrorOptions {
   /** The request can lock the session (a code step): `code_locked` ends the flow as locked out. */

@@ -1,6 +1,13 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
 import type { HandoffEmail, LookupResponse, ProcessDetail, ProcessPage } from '../contract/api.js';
 import { type ErrorCode, isSupportError, SupportError } from '../contract/errors.js';
+import type {
+  PasskeyAssertion,
+  PasskeyAttestation,
+  PasskeyCreationOptions,
+  PasskeyRequestOptions,
+  PasskeySummary,
+} from '../contract/passkeys.js';
 import type { CodePurpose, Destination } from '../contract/primitives.js';
 import { CancelReason, Email, verificationCode } from '../contract/primitives.js';
 import { isClosedStep, isDestinationAllowed, selectableEcosystems } from '../rules/flow.js';
@@ -8,6 +15,7 @@ import { createTimerActors } from './timers.js';
 import type {
   FlowError,
   HandoffResult,
+  PasskeyProblem,
   SessionResult,
   StateMeta,
   StateTag,
@@ -58,6 +66,20 @@ export const machineActors = {
     { sessionId: string; ecosystemId: string | null; cursor: string | null }
   >('listProcesses'),
   getProcess: request<ProcessDetail, { sessionId: string; processId: string }>('getProcess'),
+  agentPasskeyOptions: request<PasskeyRequestOptions, SessionCommandInput>('agentPasskeyOptions'),
+  verifyAgentPasskey: request<SessionResult, SessionCommandInput & { credential: PasskeyAssertion }>(
+    'verifyAgentPasskey',
+  ),
+  passkeyRegistrationOptions: request<PasskeyCreationOptions, SessionCommandInput>(
+    'passkeyRegistrationOptions',
+  ),
+  registerPasskey: request<
+    PasskeySummary,
+    SessionCommandInput & { credential: PasskeyAttestation; name: string | undefined }
+  >('registerPasskey'),
+  /** The browser's WebAuthn ceremonies (see `PasskeyCeremony`): sign a challenge, create a passkey. */
+  passkeyPrompt: request<PasskeyAssertion, { options: PasskeyRequestOptions }>('passkeyPrompt'),
+  passkeyCreate: request<PasskeyAttestation, { options: PasskeyCreationOptions }>('passkeyCreate'),
   ...createTimerActors(),
 };
 export type MachineActors = typeof machineActors;
@@ -76,6 +98,30 @@ export function toFlowError(error: unknown): FlowError {
   }
   return { code: 'upstream_unavailable', message: 'The support service could not be reached.' };
 }
+
+/** What a refused WebAuthn ceremony means to a person, from its `DOMException` name. */
+export function passkeyProblemOf(error: unknown): PasskeyProblem {
+  const name = (error as { name?: unknown } | null)?.name;
+  switch (name) {
+    // Closed, timed out, or no passkey for this site on this device: browsers say the same.
+    case 'NotAllowedError':
+    case 'AbortError':
+      return 'cancelled';
+    case 'SecurityError':
+      return 'wrongOrigin';
+    case 'NotSupportedError':
+      return 'unsupported';
+    case 'InvalidStateError':
+      return 'alreadyRegistered';
+    default:
+      return 'failed';
+  }
+}
+
+const stepUp = (context: SupportContext) => context.session?.agentStepUp;
+const passkeyOffered = (context: SupportContext) => stepUp(context)?.methods.includes('passkey') === true;
+// A server that says nothing of step-up offers the e-mailed code (the default mode).
+const emailCodeOffered = (context: SupportContext) => stepUp(context)?.methods.includes('email_code') ?? true;
 
 function errorCodeOf(event: unknown): ErrorCode | null {
   const error = (event as { error?: unknown }).error;
@@ -167,6 +213,20 @@ export const supportSetup = setup({
     errorIsEndedByUser: ({ event }) => errorCodeOf(event) === 'session_ended_by_user',
     errorIsLocked: ({ event }) => errorCodeOf(event) === 'code_locked',
     errorIsWrongStep: ({ event }) => errorCodeOf(event) === 'wrong_step',
+    // The agent's step-up: which way the agent-code step goes, from the session's `agentStepUp`.
+    emailCodeOffered: ({ context }) => emailCodeOffered(context),
+    passkeyChosen: ({ context }) =>
+      passkeyOffered(context) && (context.stepUpMethod === 'passkey' || !emailCodeOffered(context)),
+    stepUpChoiceNeeded: ({ context }) =>
+      passkeyOffered(context) && emailCodeOffered(context) && context.stepUpMethod === null,
+    passkeyOffered: ({ context }) => passkeyOffered(context),
+    enrolmentPending: ({ context }) => context.enrolmentOffer,
+    /** The e-mailed code just passed, passkeys are allowed and this agent has none yet. */
+    enrolmentOffered: ({ event }) => {
+      // Read from the answer being handled: guards run before its `storeSession`.
+      const offered = (event as { output?: SessionResult }).output?.session.agentStepUp;
+      return offered?.enrolmentOpen === true && offered.passkeyEnrolled === false;
+    },
   },
   actions: {
     storeError: assign({ error: ({ event }) => toFlowError((event as { error?: unknown }).error) }),
@@ -202,5 +262,28 @@ export const supportSetup = setup({
       },
     }),
     clearPendingCode: assign({ pendingCode: null }),
+    /** Set only by a passing check of that step; the client never trusts a step it did not see pass. */
+    markAgentVerified: assign({
+      verified: ({ context }) => ({ ...context.verified, agent: true }),
+      // The choice matters only on the agent's step, which is now behind.
+      stepUpMethod: null,
+    }),
+    markUserVerified: assign({ verified: ({ context }) => ({ ...context.verified, user: true }) }),
+    /** "Set up a passkey" comes before the next step, once; skipping or saving drops it. */
+    offerEnrolment: assign({ enrolmentOffer: true }),
+    closeEnrolment: assign({ enrolmentOffer: false }),
+    choosePasskey: assign({ stepUpMethod: 'passkey' as const }),
+    chooseEmailCode: assign({ stepUpMethod: 'email_code' as const }),
+    storePasskeyProblem: assign({
+      passkeyProblem: ({ event }) => passkeyProblemOf((event as { error?: unknown }).error),
+    }),
+    /** Drops what a passkey ceremony left behind (options, signed answers, the last problem). */
+    clearPasskey: assign({
+      passkeyRequest: null,
+      passkeyCreation: null,
+      pendingAssertion: null,
+      pendingAttestation: null,
+      passkeyProblem: null,
+    }),
   },
 });

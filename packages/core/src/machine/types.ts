@@ -11,10 +11,17 @@ import type {
   IneligibleReason,
   LookupRequest,
   LookupResponse,
+  PasskeyAssertion,
+  PasskeyAttestation,
+  PasskeyCreationOptions,
+  PasskeyList,
+  PasskeyRequestOptions,
+  PasskeySummary,
   ProcessDetail,
   ProcessListQuery,
   ProcessPage,
   ProcessSummary,
+  StepUpMethod,
   SupportSessionView,
 } from '../ui.js';
 import type { SupportFlowState, SupportView } from './facade.js';
@@ -57,7 +64,46 @@ export interface SupportServices {
   complete(sessionId: string, options: CallOptions): Promise<SupportSessionView>;
   listProcesses(sessionId: string, query: ProcessListQuery, options: CallOptions): Promise<ProcessPage>;
   getProcess(sessionId: string, processId: string, options: CallOptions): Promise<ProcessDetail>;
+  // The agent's passkey step-up. Optional: a `SupportServices` without them behaves as a server
+  // in the default `email-code` mode (the flow answers `step_up_not_allowed`).
+  agentPasskeyOptions?(sessionId: string, options: CallOptions): Promise<PasskeyRequestOptions>;
+  verifyAgentPasskey?(
+    sessionId: string,
+    credential: PasskeyAssertion,
+    options: CallOptions,
+  ): Promise<SupportSessionView>;
+  passkeyRegistrationOptions?(sessionId: string, options: CallOptions): Promise<PasskeyCreationOptions>;
+  registerPasskey?(
+    sessionId: string,
+    credential: PasskeyAttestation,
+    name: string | undefined,
+    options: CallOptions,
+  ): Promise<PasskeySummary>;
+  /** The calling agent's own passkeys. */
+  listPasskeys?(options: CallOptions): Promise<PasskeyList>;
+  /** Removes one of the calling agent's passkeys; answers what remains. */
+  removePasskey?(passkeyId: string, options: CallOptions): Promise<PasskeyList>;
 }
+
+/**
+ * The browser's WebAuthn ceremonies, injected so that core stays free of the DOM (the elements
+ * provide one over `@simplewebauthn/browser`; tests provide a fake authenticator). A refusal
+ * rejects with an error whose `name` is the WebAuthn `DOMException` name (`NotAllowedError`,
+ * `SecurityError`, …).
+ */
+export interface PasskeyCeremony {
+  authenticate(options: PasskeyRequestOptions, signal: AbortSignal): Promise<PasskeyAssertion>;
+  register(options: PasskeyCreationOptions, signal: AbortSignal): Promise<PasskeyAttestation>;
+}
+
+/**
+ * Why the browser's passkey prompt gave nothing, in words a person understands:
+ * `cancelled` — the prompt was closed, or this device has no passkey for this site (browsers
+ * do not tell the two apart); `wrongOrigin` — the page's address does not match the server's
+ * passkey configuration; `unsupported` — no WebAuthn here; `alreadyRegistered` — this
+ * authenticator already holds one of the agent's passkeys; `failed` — anything else.
+ */
+export type PasskeyProblem = 'cancelled' | 'wrongOrigin' | 'unsupported' | 'alreadyRegistered' | 'failed';
 
 export interface FlowError {
   readonly code: ErrorCode;
@@ -98,6 +144,19 @@ export interface SupportContext {
   pendingProcessId: string | null;
   processDetail: ProcessDetail | null;
   cancelReason: string | null;
+  /** The e-mailed agent code just passed with enrolment open: "Set up a passkey" comes next. */
+  enrolmentOffer: boolean;
+  /** The step-up the agent chose on the agent-code step; null until chosen. */
+  stepUpMethod: StepUpMethod | null;
+  /** The WebAuthn options of the ceremony under way, kept only until it answers. */
+  passkeyRequest: PasskeyRequestOptions | null;
+  passkeyCreation: PasskeyCreationOptions | null;
+  /** The signed assertion or new credential, kept only until the server answers. */
+  pendingAssertion: PasskeyAssertion | null;
+  pendingAttestation: PasskeyAttestation | null;
+  /** The agent's label for the passkey being set up. */
+  passkeyName: string | null;
+  passkeyProblem: PasskeyProblem | null;
   /** Idempotency key of the command in flight; kept when a modal interrupts and history resumes it. */
   requestKey: string;
 }
@@ -124,6 +183,11 @@ export type SupportEvent =
   | { type: 'CANCEL.DISMISS' }
   | { type: 'CANCEL.CONFIRM'; reason: string }
   | { type: 'STILL_HERE' }
+  | { type: 'STEPUP.PASSKEY' }
+  | { type: 'STEPUP.EMAIL' }
+  | { type: 'PASSKEY.START' }
+  | { type: 'PASSKEY.ENROL'; name?: string }
+  | { type: 'PASSKEY.SKIP' }
   // Sent by the timer and watcher actors.
   | { type: 'IDLE.WARN' }
   | { type: 'IDLE.DEADLINE' }
@@ -166,6 +230,7 @@ export interface StateMeta {
   /** The cancel modal, open over the step it covers. */
   readonly cancelModal?: 'editing' | 'submitting';
   readonly inactivityWarning?: true;
+  readonly passkeyPhase?: NonNullable<SupportFlowState['passkeyPhase']>;
 }
 
 /** `pending`: a request of the flow is in flight. */

@@ -24,6 +24,11 @@ const PROBES: ReadonlyArray<[SupportCommand, SupportEvent]> = [
   ['dismissCancel', { type: 'CANCEL.DISMISS' }],
   ['confirmCancel', { type: 'CANCEL.CONFIRM', reason: 'probe reason' }],
   ['stillHere', { type: 'STILL_HERE' }],
+  ['choosePasskey', { type: 'STEPUP.PASSKEY' }],
+  ['chooseEmailCode', { type: 'STEPUP.EMAIL' }],
+  ['startPasskey', { type: 'PASSKEY.START' }],
+  ['enrolPasskey', { type: 'PASSKEY.ENROL' }],
+  ['skipEnrolment', { type: 'PASSKEY.SKIP' }],
 ];
 
 function toLocal(
@@ -86,6 +91,9 @@ export function project(snapshot: Snapshot, coveredView: SupportView): SupportFl
     processDetailOpen: meta.processDetailOpen === true,
     cancelModal: { open: cancelOpen, submitting: meta.cancelModal === 'submitting' },
     inactivityWarning: meta.inactivityWarning === true,
+    passkeyPhase: meta.passkeyPhase ?? null,
+    passkeyProblem: context.passkeyProblem,
+    stepUp: session?.agentStepUp ?? null,
     pending: snapshot.hasTag('pending'),
     error: context.error,
     allowed: allowedCommands(snapshot, destinations),

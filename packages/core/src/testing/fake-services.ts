@@ -20,13 +20,13 @@ import {
   type ProcessListQuery as ProcessListQueryType,
   type ProcessPage,
   SelectEcosystemRequest,
-  type SupportSessionView,
   verifyCodeRequest,
 } from '../contract/api.js';
 import type { CodePurpose, Destination, Flow } from '../contract/primitives.js';
 import { SupportError } from '../contract/support-error.js';
 import type { CallOptions, SupportServices } from '../machine/types.js';
 import { destinationPage, firstStep, ineligibility, isDestinationAllowed, maskEmail } from '../rules/flow.js';
+import { FakePasskeyStore } from './passkeys.js';
 import { type FakeUser, makeProcesses, uuid } from './people.js';
 import {
   advance,
@@ -37,10 +37,10 @@ import {
   type FakeLimits,
   type HandoffRecord,
   type SessionRecord,
-  sessionIneligibility,
-  sessionView,
 } from './records.js';
-import { FakeSessionStore } from './store.js';
+import { parse } from './store.js';
+
+export type { ServiceName } from './store.js';
 
 export interface FakeSupportOptions extends Partial<FakeLimits> {
   users?: FakeUser[];
@@ -58,35 +58,19 @@ export interface SentCode {
   code: string;
 }
 
-export type ServiceName = keyof SupportServices;
-
-export class FakeSupportServices extends FakeSessionStore implements SupportServices {
+export class FakeSupportServices extends FakePasskeyStore implements SupportServices {
   readonly outbox: SentCode[] = [];
   /** The App links e-mailed to users (`emailHandoff`), as a mailbox shows them. */
   readonly qrEmails: Array<{ handoffId: string; to: string; link: string }> = [];
-  /** Every call that reached the fake, by name (`sendCode:agent`, `listProcesses:first`, …). */
-  readonly calls: string[] = [];
+
   readonly processes = new Map<string, ProcessDetail[]>();
-  latencyMs: number;
-  private readonly failures = new Map<ServiceName, { error: unknown; times: number }>();
 
   constructor(options: FakeSupportOptions = {}) {
     const { users, now, latencyMs, ...limits } = options;
-    super(users ?? [], now ?? Date.now, { ...DEFAULT_FAKE_LIMITS, ...limits });
-    this.latencyMs = latencyMs ?? 0;
+    super(users ?? [], now ?? Date.now, { ...DEFAULT_FAKE_LIMITS, ...limits }, latencyMs ?? 0);
   }
 
   // ── controls for tests ──
-
-  /** The next `times` calls of `method` fail with `error` (an outage, a 429…) and change nothing. */
-  fail(method: ServiceName, error: unknown, times = Number.POSITIVE_INFINITY): void {
-    this.failures.set(method, { error, times });
-  }
-
-  /** `method` answers again. */
-  heal(method: ServiceName): void {
-    this.failures.delete(method);
-  }
 
   /** The last code mailed for a purpose (reading the mailbox). */
   lastCode(purpose: CodePurpose): string {
@@ -177,6 +161,7 @@ export class FakeSupportServices extends FakeSessionStore implements SupportServ
 
   async sendCode(sessionId: string, purpose: CodePurpose, options: CallOptions) {
     await this.enter('sendCode', `sendCode:${purpose}`, options);
+    this.agentCodeOffered(purpose);
     const s = this.command(sessionId, purpose === 'agent' ? 'agent_code' : 'user_code');
     const now = this.now();
     const previous = s.code;
@@ -206,6 +191,7 @@ export class FakeSupportServices extends FakeSessionStore implements SupportServ
   async verifyCode(sessionId: string, purpose: CodePurpose, code: string, options: CallOptions) {
     await this.enter('verifyCode', `verifyCode:${purpose}`, options);
     parse(verifyCodeRequest(this.limits.codeDigits), { code });
+    this.agentCodeOffered(purpose);
     const s = this.command(sessionId, purpose === 'agent' ? 'agent_code' : 'user_code');
     const challenge = s.code;
     if (!challenge) throw new SupportError('code_not_sent', 'No code was sent.');
@@ -221,8 +207,15 @@ export class FakeSupportServices extends FakeSessionStore implements SupportServ
       throw new SupportError('code_invalid', 'Wrong code.', { attemptsLeft: left });
     }
     s.code = null;
+    if (purpose === 'agent') s.agentCodePassed = true;
     advance(s);
     return this.view(s);
+  }
+
+  /** Under the `passkey` mode the e-mailed agent code is refused (and not offered). */
+  private agentCodeOffered(purpose: CodePurpose): void {
+    if (purpose === 'agent' && this.limits.agentStepUp === 'passkey')
+      throw new SupportError('step_up_not_allowed', 'The agent verifies with a passkey.');
   }
 
   async createHandoff(sessionId: string, destination: Destination, options: CallOptions): Promise<Handoff> {
@@ -346,52 +339,10 @@ export class FakeSupportServices extends FakeSessionStore implements SupportServ
 
   // ── internals ──
 
-  /** Records the call, waits the latency, then answers an injected failure if there is one. */
-  private async enter(method: ServiceName, name: string, options: CallOptions): Promise<void> {
-    this.calls.push(name);
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    else await Promise.resolve();
-    if (options.signal.aborted) throw new DOMException('Aborted', 'AbortError');
-    const failure = this.failures.get(method);
-    if (!failure) return;
-    failure.times -= 1;
-    if (failure.times <= 0) this.failures.delete(method);
-    throw failure.error;
-  }
-
-  /** A live session at `step` whose user may still be assisted (the server's access re-check). */
-  private command(sessionId: string, step: SupportSessionView['step']): SessionRecord {
-    const s = this.live(sessionId, { touch: false });
-    const reason = sessionIneligibility(s);
-    if (reason) {
-      this.closeIneligible(s.id, reason);
-      throw new SupportError('user_ineligible', 'The user can no longer be assisted.', {
-        ineligibleReason: reason,
-      });
-    }
-    expectStep(s, step);
-    s.lastActivityAt = this.now();
-    return s;
-  }
-
   private activity(sessionId: string): SessionRecord {
     const s = this.live(sessionId);
     expectStep(s, 'verified');
     if (s.flow !== 'ecosystem-admin') throw new SupportError('forbidden', 'Only for successor support.');
     return s;
   }
-
-  private view(s: SessionRecord): SupportSessionView {
-    return sessionView(s, this.now(), this.limits);
-  }
-}
-
-/** Validates a request with its contract schema, as the server's boundary does. */
-function parse<T>(
-  schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } },
-  input: unknown,
-): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new SupportError('invalid_input', 'The request does not match the contract.');
-  return result.data;
 }

@@ -28,6 +28,12 @@ export interface FakeLimits {
   pageSize: number;
   codeDigits: number;
   agentEmail: string;
+  /** The server's `agentStepUp` option (issue #17); default `email-code`. */
+  agentStepUp: 'email-code' | 'passkey' | 'passkey-or-email';
+  /** Origins a passkey's client data may name; empty: any (the fake's structural check). */
+  passkeyOrigins: string[];
+  /** How long a passkey challenge lives (the server: ≤ 2 minutes). */
+  passkeyChallengeTtlMs: number;
 }
 
 export const DEFAULT_FAKE_LIMITS: FakeLimits = {
@@ -42,6 +48,9 @@ export const DEFAULT_FAKE_LIMITS: FakeLimits = {
   pageSize: 50,
   codeDigits: 6,
   agentEmail: 'agent.smith@waizant.example',
+  agentStepUp: 'email-code',
+  passkeyOrigins: [],
+  passkeyChallengeTtlMs: 120_000,
 };
 
 export interface CodeRecord {
@@ -69,6 +78,8 @@ export interface SessionRecord {
   closedAt: number | null;
   cancelReason: string | null;
   ineligibleReason: IneligibleReason | null;
+  /** The agent passed the e-mailed agent code in this session (opens passkey enrolment). */
+  agentCodePassed?: boolean;
 }
 
 export interface HandoffRecord {
@@ -112,8 +123,14 @@ export function isPastDeadline(s: SessionRecord, now: number, limits: FakeLimits
   );
 }
 
-/** The session as the contract shows it. */
-export function sessionView(s: SessionRecord, now: number, limits: FakeLimits): SupportSessionView {
+/** The session as the contract shows it; `passkeyEnrolled`: the agent has a passkey. */
+export function sessionView(
+  s: SessionRecord,
+  now: number,
+  limits: FakeLimits,
+  passkeyEnrolled = false,
+): SupportSessionView {
+  const mode = limits.agentStepUp;
   const iso = (ms: number) => new Date(ms).toISOString();
   const expiresAt = Math.min(s.lastActivityAt + limits.idleMs, s.createdAt + limits.absoluteMs);
   const purpose = codePurposeOf(s.step);
@@ -149,6 +166,12 @@ export function sessionView(s: SessionRecord, now: number, limits: FakeLimits): 
     closedAt: s.closedAt === null ? null : iso(s.closedAt),
     ...(s.step === 'ineligible' ? { ineligibleReason: s.ineligibleReason } : {}),
     serverTime: iso(now),
+    agentStepUp: {
+      methods:
+        mode === 'email-code' ? ['email_code'] : mode === 'passkey' ? ['passkey'] : ['passkey', 'email_code'],
+      passkeyEnrolled,
+      enrolmentOpen: mode !== 'email-code' && s.agentCodePassed === true && !isClosedStep(s.step),
+    },
   };
 }
 

@@ -2,22 +2,63 @@
  * The fake server's memory and the transitions every service shares: finding a live session
  * (expiring it when its deadline passed), closing it, and the handoffs' state.
  */
-import type { EcosystemMembership, HandoffStatus, IneligibleReason, SessionStep } from '../contract/api.js';
+import type {
+  EcosystemMembership,
+  HandoffStatus,
+  IneligibleReason,
+  SessionStep,
+  SupportSessionView,
+} from '../contract/api.js';
 import { SupportError } from '../contract/support-error.js';
+import type { CallOptions, SupportServices } from '../machine/types.js';
 import { destinationPage, isClosedStep, selectableEcosystems } from '../rules/flow.js';
 import type { FakeUser } from './people.js';
-import { type FakeLimits, type HandoffRecord, isPastDeadline, type SessionRecord } from './records.js';
+import {
+  expectStep,
+  type FakeLimits,
+  type HandoffRecord,
+  isPastDeadline,
+  type SessionRecord,
+  sessionIneligibility,
+} from './records.js';
+
+export type ServiceName = keyof SupportServices;
+
+/** Validates a request with its contract schema, as the server's boundary does. */
+export function parse<T>(
+  schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } },
+  input: unknown,
+): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new SupportError('invalid_input', 'The request does not match the contract.');
+  return result.data;
+}
 
 export class FakeSessionStore {
   readonly sessions = new Map<string, SessionRecord>();
   readonly handoffs = new Map<string, HandoffRecord>();
+  /** Every call that reached the fake, by name (`sendCode:agent`, `listProcesses:first`, …). */
+  readonly calls: string[] = [];
+  private readonly failures = new Map<ServiceName, { error: unknown; times: number }>();
 
   constructor(
     /** The people the server knows; a test may change one (status, memberships) mid-session. */
     readonly users: FakeUser[],
     private readonly clock: () => number,
     readonly limits: FakeLimits,
+    /** Milliseconds every call takes (0: answers on the next microtask). */
+    public latencyMs = 0,
   ) {}
+
+  /** The next `times` calls of `method` fail with `error` (an outage, a 429…) and change nothing. */
+  fail(method: ServiceName, error: unknown, times = Number.POSITIVE_INFINITY): void {
+    this.failures.set(method, { error, times });
+  }
+
+  /** `method` answers again. */
+  heal(method: ServiceName): void {
+    this.failures.delete(method);
+  }
 
   now(): number {
     return this.clock();
@@ -100,5 +141,33 @@ export class FakeSessionStore {
       expiresAt: new Date(h.expiresAt).toISOString(),
       claimedAt: h.claimedAt === null ? null : new Date(h.claimedAt).toISOString(),
     };
+  }
+
+  /** Records the call, waits the latency, then answers an injected failure if there is one. */
+  protected async enter(method: ServiceName, name: string, options: CallOptions): Promise<void> {
+    this.calls.push(name);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    else await Promise.resolve();
+    if (options.signal.aborted) throw new DOMException('Aborted', 'AbortError');
+    const failure = this.failures.get(method);
+    if (!failure) return;
+    failure.times -= 1;
+    if (failure.times <= 0) this.failures.delete(method);
+    throw failure.error;
+  }
+
+  /** A live session at `step` whose user may still be assisted (the server's access re-check). */
+  protected command(sessionId: string, step: SupportSessionView['step']): SessionRecord {
+    const s = this.live(sessionId, { touch: false });
+    const reason = sessionIneligibility(s);
+    if (reason) {
+      this.closeIneligible(s.id, reason);
+      throw new SupportError('user_ineligible', 'The user can no longer be assisted.', {
+        ineligibleReason: reason,
+      });
+    }
+    expectStep(s, step);
+    s.lastActivityAt = this.now();
+    return s;
   }
 }

@@ -4,6 +4,7 @@ import {
   DEFAULT_CODE_DIGITS,
   type Flow,
   idleSupportFlowState,
+  type PasskeyCeremony,
   type SupportFlow,
   type SupportFlowState,
   type SupportServices,
@@ -19,6 +20,7 @@ export interface FlowSetup {
   readonly services: SupportServices;
   readonly handoffPollMs: number;
   readonly sessionPollMs: number;
+  readonly passkeys?: PasskeyCeremony;
 }
 
 /**

@@ -231,5 +231,19 @@ export function createHttpSupportServices(options: HttpSupportServicesOptions): 
       }),
     getProcess: (sessionId, processId, o) =>
       call('getProcess', { params: { sessionId, processId }, options: o }),
+    agentPasskeyOptions: (sessionId, o) =>
+      call('agentPasskeyOptions', { params: session(sessionId), body: {}, options: o }),
+    verifyAgentPasskey: (sessionId, credential, o) =>
+      call('verifyAgentPasskey', { params: session(sessionId), body: { credential }, options: o }),
+    passkeyRegistrationOptions: (sessionId, o) =>
+      call('passkeyRegistrationOptions', { params: session(sessionId), body: {}, options: o }),
+    registerPasskey: (sessionId, credential, name, o) =>
+      call('registerPasskey', {
+        params: session(sessionId),
+        body: name === undefined ? { credential } : { credential, name },
+        options: o,
+      }),
+    listPasskeys: (o) => call('listPasskeys', { options: o }),
+    removePasskey: (passkeyId, o) => call('removePasskey', { params: { passkeyId }, body: {}, options: o }),
   };
 }

@@ -18,6 +18,12 @@ const METHODS: Record<keyof SupportServices, true> = {
   complete: true,
   listProcesses: true,
   getProcess: true,
+  agentPasskeyOptions: true,
+  verifyAgentPasskey: true,
+  passkeyRegistrationOptions: true,
+  registerPasskey: true,
+  listPasskeys: true,
+  removePasskey: true,
 };
 
 type AnyCall = (...args: unknown[]) => Promise<unknown>;

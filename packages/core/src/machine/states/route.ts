@@ -15,6 +15,8 @@ const CLOSED_ENDINGS = [
 const OPEN_STEPS = [
   ['atSelectEcosystem', 'steps.ecosystem'],
   ['atAgentCode', 'steps.agentCode'],
+  // Right after the e-mailed agent code, before the user's: the optional passkey set-up.
+  ['enrolmentPending', 'steps.passkeySetup'],
   ['atUserCode', 'steps.userCode'],
   ['verifiedForAssistance', 'steps.verified.assisting'],
   ['verifiedForActivity', 'steps.verified.activity'],

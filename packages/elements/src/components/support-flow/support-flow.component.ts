@@ -5,6 +5,7 @@ import {
   type Destination,
   type DestinationPage,
   type Flow,
+  type PasskeyCeremony,
   type SupportFlowState,
   type SupportServices,
 } from '@waizant/support-core/ui';
@@ -14,6 +15,7 @@ import { WaizantElement } from '../../base-element.js';
 import { ClockController } from '../../controllers/clock.js';
 import { type Engine, FlowEngineController } from '../../controllers/flow-engine.js';
 import { ModalController } from '../../controllers/modal.js';
+import { browserPasskeys, loadWebAuthn, PasskeyListController } from '../../controllers/passkeys.js';
 import { QrController } from '../../controllers/qr.js';
 import type { TokenProvider } from '../../http/client.js';
 import { hostHttpServices } from '../../http/lazy.js';
@@ -46,6 +48,7 @@ export interface WaizantSupportHandoffDetail {
 const LIVE_VIEWS = new Set([
   'ecosystem',
   'agentCode',
+  'passkeySetup',
   'userCode',
   'destinations',
   'handoffReady',
@@ -117,6 +120,8 @@ export class WaizantSupportFlow extends WaizantElement {
   @property({ attribute: false }) tokenProvider: TokenProvider | null = null;
   /** I/O of the flow; overrides the HTTP client built from `api-base` (tests, Storybook, headless hosts). */
   @property({ attribute: false }) services: SupportServices | null = null;
+  /** The WebAuthn ceremonies of the agent's passkey step-up; default: the browser's (tests, Storybook). */
+  @property({ attribute: false }) passkeys: PasskeyCeremony | null = null;
   /** Digits of a verification code, as the server is configured (`codeDigits`, 6–10; default 6). */
   @property({ type: Number, attribute: 'code-digits' }) codeDigits = DEFAULT_CODE_DIGITS;
   /** How often (ms) a shown QR checks whether the phone claimed it. */
@@ -148,8 +153,11 @@ export class WaizantSupportFlow extends WaizantElement {
     lookup: this.onLookup,
     submitCode: this.onSubmitCode,
     confirmCancel: this.onConfirmCancel,
+    enrolPasskey: this.onEnrolPasskey,
     restart: this.restart,
   };
+  private servicesInUse: SupportServices | null = null;
+  private readonly passkeyList = new PasskeyListController(this, () => this.flowServices());
   private stepKey = '';
   private lastReason = '';
 
@@ -206,19 +214,29 @@ export class WaizantSupportFlow extends WaizantElement {
     this.cancelError = '';
     this.qr.reset();
     this.lastReason = '';
+    this.passkeyList.hide();
+    this.servicesInUse = null;
     this.engine.setup({
       flow: this.flow,
       codeDigits: this.codeDigits,
-      services: this.services ?? hostHttpServices(this),
+      services: this.flowServices(),
+      passkeys: this.passkeys ?? browserPasskeys,
       handoffPollMs: this.handoffPollMs,
       sessionPollMs: this.sessionPollMs,
     });
+  }
+
+  /** The I/O of the running flow, which the passkey list shares. */
+  private flowServices(): SupportServices {
+    this.servicesInUse ??= this.services ?? hostHttpServices(this);
+    return this.servicesInUse;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const rebuild =
       changed.has('flow') ||
       changed.has('services') ||
+      changed.has('passkeys') ||
       changed.has('apiBase') ||
       changed.has('codeDigits') ||
       changed.has('handoffPollMs') ||
@@ -247,7 +265,10 @@ export class WaizantSupportFlow extends WaizantElement {
   private onTransition(prev: SupportFlowState | null, next: SupportFlowState): void {
     this.clock.sync();
     const sessionId = next.session?.id ?? null;
+    // The WebAuthn library is fetched when a passkey view opens, before the agent's click.
+    if (next.passkeyPhase && !this.passkeys) void loadWebAuthn().catch(() => undefined);
     if (prev?.view !== next.view) {
+      if (this.passkeyList.open) this.passkeyList.hide();
       if (next.view === 'completed') this.emit('waizant-support-completed', { sessionId });
       else if (next.view === 'cancelled') {
         this.emit('waizant-support-cancelled', { sessionId, reason: this.lastReason });
@@ -294,6 +315,12 @@ export class WaizantSupportFlow extends WaizantElement {
     api.submitCode(code);
   }
 
+  private onEnrolPasskey(event: SubmitEvent): void {
+    event.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('#passkey-name');
+    this.engine.api?.enrolPasskey(input?.value.trim().slice(0, 100) || undefined);
+  }
+
   private onConfirmCancel(event: SubmitEvent): void {
     event.preventDefault();
     const textarea = this.renderRoot.querySelector<HTMLTextAreaElement>('#cancel-reason');
@@ -330,6 +357,7 @@ export class WaizantSupportFlow extends WaizantElement {
       qr: this.qr.dataUrl,
       lastReason: this.lastReason,
       on: this.on,
+      passkeyList: this.passkeyList,
     };
     return html`
       <div part="base" class="base" lang=${ctx.lang}>

@@ -107,5 +107,22 @@ export const supportFlowStyles = [
       flex-direction: column;
       align-items: flex-start;
     }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--_space);
+      margin-block: var(--_space);
+    }
+    .passkeys {
+      list-style: none;
+      padding: 0;
+    }
+    .passkeys li {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: var(--_space);
+      margin-block-end: var(--_space);
+    }
   `,
 ];

@@ -1,6 +1,7 @@
 import type { SupportFlowState } from '@waizant/support-core/ui';
 import { html, nothing, type TemplateResult } from 'lit';
 import { commandButton, countdown, heading, textField, type ViewContext } from './context.js';
+import { passkeyInstead } from './passkey.js';
 
 /** The agent's or the user's one-time code: first the prompt to send it, then its entry. */
 export function codeView(s: SupportFlowState, ctx: ViewContext): TemplateResult {
@@ -19,6 +20,7 @@ export function codeView(s: SupportFlowState, ctx: ViewContext): TemplateResult 
               primary: true,
             })
       }
+      ${passkeyInstead(s, ctx)}
     `;
   }
   const { code } = s.session;
@@ -27,7 +29,7 @@ export function codeView(s: SupportFlowState, ctx: ViewContext): TemplateResult 
     <p data-sent-to>
       ${agent ? t('agentCode.sentTo', { sentTo: code.sentTo }) : t('userCode.sentTo', { name, sentTo: code.sentTo })}
     </p>
-    ${codeForm(s, code, ctx)}
+    ${codeForm(s, code, ctx)} ${passkeyInstead(s, ctx)}
   `;
 }
 

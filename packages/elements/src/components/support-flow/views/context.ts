@@ -2,6 +2,7 @@ import type { SupportCommand, SupportFlow, SupportFlowState } from '@waizant/sup
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Translate } from '../../../base-element.js';
+import type { PasskeyListController } from '../../../controllers/passkeys.js';
 import type { Lang } from '../../../i18n/index.js';
 import { formatDuration } from '../../../i18n/index.js';
 
@@ -23,6 +24,8 @@ export interface ViewContext {
   /** The reason of the last confirmed cancel (plain text, rendered escaped). */
   readonly lastReason: string;
   readonly on: ViewHandlers;
+  /** The agent's "Your passkeys" list (open over the step while shown). */
+  readonly passkeyList: PasskeyListController;
 }
 
 /** The element's handlers of what it checks itself before sending (the views own the rest). */
@@ -30,6 +33,7 @@ export interface ViewHandlers {
   lookup(event: SubmitEvent): void;
   submitCode(event: SubmitEvent): void;
   confirmCancel(event: SubmitEvent): void;
+  enrolPasskey(event: SubmitEvent): void;
   restart(): void;
 }
 
@@ -50,6 +54,7 @@ export interface TextInput {
   readonly error: string;
   readonly required?: boolean;
   readonly maxlength?: number;
+  readonly placeholder?: string;
   readonly inputmode?: 'numeric';
   readonly pattern?: string;
   readonly part?: string;
@@ -77,6 +82,7 @@ export function textField(input: TextInput): TemplateResult {
       autocomplete=${input.autocomplete}
       pattern=${ifDefined(input.pattern)}
       maxlength=${ifDefined(input.maxlength)}
+      placeholder=${ifDefined(input.placeholder)}
       spellcheck="false"
       ?required=${input.required === true}
       aria-invalid=${input.error ? 'true' : 'false'}
@@ -111,7 +117,7 @@ type PlainCommand = {
 
 /**
  * A button that sends one command, enabled only while the flow allows it (`idle`: also
- * disabled while a request is pending). `action` names it for tests and hosts (`data-action`).
+ * disabled while a request is pending; `disabled`: the view's own reason to wait). `action` names it for tests and hosts (`data-action`).
  */
 export function commandButton(
   s: Pick<SupportFlowState, 'allowed' | 'pending'>,
@@ -119,9 +125,9 @@ export function commandButton(
   command: PlainCommand,
   action: string,
   label: string,
-  style: { primary?: boolean; idle?: boolean } = {},
+  style: { primary?: boolean; idle?: boolean; disabled?: boolean } = {},
 ): TemplateResult {
-  const disabled = !s.allowed.has(command) || (style.idle === true && s.pending);
+  const disabled = !s.allowed.has(command) || (style.idle === true && s.pending) || style.disabled === true;
   return html`<button
     type="button"
     class=${style.primary ? 'primary' : nothing}

@@ -9,6 +9,7 @@ import { ecosystemView } from './ecosystem.js';
 import { finalView } from './final.js';
 import { handoffView } from './handoff.js';
 import { lookupView } from './lookup.js';
+import { agentPasskeyView, passkeyListView, passkeySetupView } from './passkey.js';
 import { qrView } from './qr.js';
 
 type StepView = (s: SupportFlowState, ctx: ViewContext) => TemplateResult;
@@ -16,7 +17,8 @@ type StepView = (s: SupportFlowState, ctx: ViewContext) => TemplateResult;
 const VIEWS: Partial<Record<SupportFlowState['view'], StepView>> = {
   lookup: lookupView,
   ecosystem: ecosystemView,
-  agentCode: codeView,
+  agentCode: (s, ctx) => (s.passkeyPhase ? agentPasskeyView(s, ctx) : codeView(s, ctx)),
+  passkeySetup: passkeySetupView,
   userCode: codeView,
   destinations: destinationsView,
   handoffReady: handoffView,
@@ -33,6 +35,7 @@ const VIEWS: Partial<Record<SupportFlowState['view'], StepView>> = {
 
 /** The current step's view; a view without one (the flow is between steps) says to wait. */
 export function stepView(s: SupportFlowState, ctx: ViewContext): TemplateResult {
+  if (ctx.passkeyList.open) return passkeyListView(ctx);
   const view = VIEWS[s.view];
   return view ? view(s, ctx) : html`${heading(ctx.t('common.pleaseWait'))}`;
 }
