@@ -53,6 +53,8 @@ describe('passkey enrolment and step-up (real WebAuthn data from Chromium)', () 
     const verified = await agent.post(`/sessions/${second}/agent-passkey/verify`, { credential: assertion });
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
     expect(verified.body.step).toBe('user_code');
+    // The challenge is spent with the move (single use), and the session's attempts start over.
+    expect(await count(h.server, 'support_passkey_challenges', `scope = '${second}'`)).toBe(0);
     // No code was sent on the passkey path; the user step starts with fresh counters.
     expect(verified.body.code).toBeNull();
 
