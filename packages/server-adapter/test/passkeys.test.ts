@@ -160,6 +160,10 @@ describe('passkey enrolment and step-up (real WebAuthn data from Chromium)', () 
     ).rejects.toMatchObject({
       code: 'invalid_input',
     });
+    await expect(h.server.passkeys.registrationOptions({ agentId: 'not-an-id' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      details: { issues: [expect.objectContaining({ path: 'agent.agentId' })] },
+    });
 
     const { assertion } = await signedAssertion(agent, id, device);
     const verified = await agent.post(`/sessions/${id}/agent-passkey/verify`, { credential: assertion });

@@ -78,8 +78,9 @@ export function passkeyRouteServices(ctx: ServiceContext): PasskeyRouteServices 
 }
 
 export function hostPasskeys(ctx: ServiceContext): HostPasskeys {
+  // The contract's id rule (a UUID), as for every id the routes take.
   const agentOf = (agent: AgentRef): AgentRef => ({
-    agentId: parsed(PasskeyParams, { passkeyId: agent?.agentId }, 'agent').passkeyId,
+    agentId: parsed(PasskeyParams.shape.passkeyId, agent?.agentId, 'agent.agentId'),
   });
   return {
     registrationOptions: (agent) => registrationOptions(ctx, agentOf(agent), { via: 'host' }),
