@@ -83,7 +83,7 @@ export function hostPasskeys(ctx: ServiceContext): HostPasskeys {
     agentId: parsed(PasskeyParams.shape.passkeyId, agent?.agentId, 'agent.agentId'),
   });
   return {
-    registrationOptions: (agent) => registrationOptions(ctx, agentOf(agent), { via: 'host' }),
+    registrationOptions: async (agent) => registrationOptions(ctx, agentOf(agent), { via: 'host' }),
     register: async (agent, credential, name) => {
       const body = parsed(
         RegisterPasskeyRequest,
