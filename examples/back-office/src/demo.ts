@@ -28,6 +28,17 @@ export interface DemoOptions {
   readonly dataDir?: string | null;
   /** Serves `POST /demo/clock/advance` so tests can move the server's clock. Never on in a real deployment. */
   readonly testControls?: boolean;
+  /** How agents pass the agent step. Default: `DEMO_AGENT_STEP_UP` or 'email-code'. */
+  readonly agentStepUp?: 'email-code' | 'passkey' | 'passkey-or-email';
+}
+
+const STEP_UP_MODES = ['email-code', 'passkey', 'passkey-or-email'] as const;
+
+function stepUpMode(value: string | undefined): (typeof STEP_UP_MODES)[number] {
+  if (value === undefined || value === '') return 'email-code';
+  const mode = STEP_UP_MODES.find((m) => m === value);
+  if (!mode) throw new Error(`DEMO_AGENT_STEP_UP must be one of ${STEP_UP_MODES.join(', ')}`);
+  return mode;
 }
 
 export interface RunningDemo {
@@ -159,6 +170,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     identity: { privateJwk: secrets.privateJwk },
     clock,
     origins: [origin, origin.replace('localhost', '127.0.0.1')],
+    agentStepUp: options.agentStepUp ?? stepUpMode(process.env.DEMO_AGENT_STEP_UP),
+    // Passkeys are bound to "localhost": they work on the localhost origin only.
+    passkey: { rpId: 'localhost', rpName: 'Waizant Support (demo)', origins: [origin] },
     destinations: {
       'web-home': `${origin}/web/home`,
       'web-my-ecosystem': `${origin}/web/my-ecosystem`,

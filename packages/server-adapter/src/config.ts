@@ -7,6 +7,10 @@ import { z } from 'zod';
 
 export const MIN_SECRET_LENGTH = 32;
 
+/** How the agent passes the internal-verification step (docs/embedding.md, "Passkeys"). */
+export const AGENT_STEP_UP_MODES = ['email-code', 'passkey', 'passkey-or-email'] as const;
+export type AgentStepUpMode = (typeof AGENT_STEP_UP_MODES)[number];
+
 export const DEFAULT_DESTINATIONS: Readonly<Record<DestinationPage, string>> = {
   'web-home': 'https://web.example/assist',
   'web-my-ecosystem': 'https://web.example/my-ecosystem/assist',
@@ -54,7 +58,10 @@ function urlProblem(value: string, bareOrigin: boolean): string | null {
     return `${shown(value)} is not a URL`;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${shown(value)} must use https`;
-  if (url.protocol === 'http:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
+  // *.localhost is loopback too (RFC 6761), and browsers treat it as a secure context.
+  const loopback =
+    url.hostname === 'localhost' || url.hostname.endsWith('.localhost') || url.hostname === '127.0.0.1';
+  if (url.protocol === 'http:' && !loopback) {
     return `${shown(value)} must use https (http only for localhost)`;
   }
   if (bareOrigin && url.origin !== value) {
@@ -176,6 +183,34 @@ const ServerOptions = z.object(
         error: 'must be a function (request) => string | null',
       }),
     ),
+    agentStepUp: z.optional(
+      z.enum(AGENT_STEP_UP_MODES, {
+        error: (i) => `is ${shown(i.input)}; allowed: ${AGENT_STEP_UP_MODES.map((m) => `"${m}"`).join(', ')}`,
+      }),
+    ),
+    passkey: z.optional(
+      z.strictObject(
+        {
+          rpId: z
+            .string({ error: 'must be a host name like "backoffice.example.com"' })
+            .regex(
+              /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+              {
+                error: (i) =>
+                  `${shown(i.input)} must be a lower-case host name like "backoffice.example.com"`,
+              },
+            ),
+          rpName: z
+            .string({ error: 'must be a string (the name authenticators show, e.g. "Acme Support")' })
+            .min(1, { error: 'must not be empty' })
+            .max(200, { error: 'must have at most 200 characters' }),
+          origins: z.optional(
+            z.array(url(true), { error: (i) => `must be an array of origins (got ${typeName(i.input)})` }),
+          ),
+        },
+        { error: 'must be { rpId, rpName, origins? }' },
+      ),
+    ),
     openApi: z.optional(
       z.strictObject(
         { serverUrl: z.optional(z.string()), version: z.optional(z.string()) },
@@ -243,7 +278,62 @@ function describe(options: unknown, issue: z.core.$ZodIssue): string {
   return name ? `${name} ${issue.message}` : issue.message;
 }
 
+/** The step-up as the services use it: the mode, and the WebAuthn relying party when passkeys are on. */
+export interface StepUpConfig {
+  readonly mode: AgentStepUpMode;
+  readonly rpId: string;
+  readonly rpName: string;
+  /** Origins whose assertions are accepted (the page that ran the WebAuthn ceremony). */
+  readonly origins: readonly string[];
+}
+
+/**
+ * Why `rpId` cannot serve `origin`, or null. WebAuthn binds a credential to its RP id, which
+ * must be the origin's host or a suffix of it; a single label other than localhost (e.g. "com")
+ * is refused, and so are IP addresses (browsers refuse them as RP ids).
+ */
+function rpIdProblem(rpId: string, origin: string): string | null {
+  const host = new URL(origin).hostname;
+  if (host !== rpId && !host.endsWith(`.${rpId}`)) {
+    return `passkey.rpId ${shown(rpId)} must be the host of ${shown(origin)} or a suffix of it`;
+  }
+  return null;
+}
+
+function stepUpProblems(
+  mode: AgentStepUpMode,
+  passkey: { rpId: string; rpName: string; origins?: string[] } | undefined,
+  origins: readonly string[],
+): string[] {
+  if (mode === 'email-code') return [];
+  if (!passkey) {
+    return [
+      `passkey is required when agentStepUp is "${mode}": { rpId, rpName, origins? } (e.g. { rpId: "backoffice.example.com", rpName: "Acme Support" })`,
+    ];
+  }
+  const problems: string[] = [];
+  if (!passkey.rpId.includes('.') && passkey.rpId !== 'localhost') {
+    problems.push(
+      `passkey.rpId ${shown(passkey.rpId)} must be a registrable domain (e.g. "example.com") or "localhost"`,
+    );
+  }
+  if (/^[0-9.]+$/.test(passkey.rpId))
+    problems.push(`passkey.rpId ${shown(passkey.rpId)} must be a domain, not an IP address`);
+  const allowed = passkey.origins ?? origins;
+  if (allowed.length === 0) {
+    problems.push(
+      'passkey.origins (or origins) must list the back office origin(s) where agents use passkeys',
+    );
+  }
+  for (const origin of allowed) {
+    const problem = rpIdProblem(passkey.rpId, origin);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
 export interface CheckedConfig {
+  readonly stepUp: StepUpConfig;
   readonly limits: SupportLimits;
   readonly origins: readonly string[];
   readonly destinations: Readonly<Record<DestinationPage, string>>;
@@ -258,9 +348,19 @@ export function checkServerOptions(options: unknown): CheckedConfig {
     throw new SupportConfigError(problems);
   }
   const parsed = result.data;
+  const origins = parsed.origins ?? [];
+  const mode = parsed.agentStepUp ?? 'email-code';
+  const problems = stepUpProblems(mode, parsed.passkey, origins);
+  if (problems.length > 0) throw new SupportConfigError(problems);
   return {
+    stepUp: {
+      mode,
+      rpId: parsed.passkey?.rpId ?? '',
+      rpName: parsed.passkey?.rpName ?? '',
+      origins: parsed.passkey?.origins ?? origins,
+    },
     limits: Object.freeze(parsed.limits ?? SupportLimitsSchema.parse({})),
-    origins: parsed.origins ?? [],
+    origins,
     destinations: {
       ...DEFAULT_DESTINATIONS,
       ...(parsed.destinations as Partial<Record<DestinationPage, string>>),

@@ -5,7 +5,7 @@ import {
   type SupportLimitsInput,
 } from '@waizant/support-core';
 import { OutboxMessages, OutboxQuery, readOutbox } from './bindings/embedded/outbox.js';
-import { checkServerOptions } from './config.js';
+import { type AgentStepUpMode, checkServerOptions } from './config.js';
 
 export { DEFAULT_DESTINATIONS, MIN_SECRET_LENGTH, SupportConfigError } from './config.js';
 
@@ -23,6 +23,7 @@ import {
 } from './ports/index.js';
 import { deriveKeys, type ServiceContext } from './services/context.js';
 import { createServices, type SupportServerServices } from './services/index.js';
+import { type HostPasskeys, hostPasskeys } from './services/passkeys/index.js';
 
 export interface SupportServerBindings {
   readonly database: SqlDatabase;
@@ -77,11 +78,25 @@ export interface SupportServerOptions {
    * wrote); the end page rate-limits per address when given. Never trust a header a client sets.
    */
   readonly clientAddress?: (req: Request) => string | null;
+  /**
+   * How agents pass the internal-verification step (docs/embedding.md, "Passkeys"):
+   * 'email-code' (default, the e-mailed agent code), 'passkey-or-email' (the agent chooses), or
+   * 'passkey' (the e-mailed agent code is refused; enrol through `passkeys`).
+   */
+  readonly agentStepUp?: AgentStepUpMode;
+  /**
+   * The WebAuthn relying party, required unless agentStepUp is 'email-code': `rpId` the host
+   * name passkeys are bound to (each origin's host or a suffix of it), `rpName` what
+   * authenticators show, `origins` the pages where agents use them (default: `origins`).
+   */
+  readonly passkey?: { readonly rpId: string; readonly rpName: string; readonly origins?: readonly string[] };
 }
 
 export interface SupportServer {
   readonly fetch: (req: Request) => Promise<Response>;
   readonly services: SupportServerServices;
+  /** Passkey enrolment for agents the host verified itself (the host owns that verification). */
+  readonly passkeys: HostPasskeys;
   readonly limits: SupportLimits;
   sweepExpiredSessions(): Promise<number>;
   /** Stops the sweeper and closes the database. */
@@ -90,7 +105,7 @@ export interface SupportServer {
 
 /** Validates the configuration (failing at start-up with a clear message), migrates, and builds the server. */
 export async function createSupportServer(options: SupportServerOptions): Promise<SupportServer> {
-  const { limits, origins, destinations, destinationClients } = checkServerOptions(options);
+  const { limits, origins, destinations, destinationClients, stepUp } = checkServerOptions(options);
   const { bindings } = options;
   const hmacKey = options.secrets.hmacKey;
   const redeemOrigins = [...new Set(Object.values(destinations).map((url) => new URL(url).origin))];
@@ -111,6 +126,7 @@ export async function createSupportServer(options: SupportServerOptions): Promis
     keys: deriveKeys(hmacKey),
     destinations,
     endPageUrl: options.endPageUrl ?? null,
+    stepUp,
   };
   const services = createServices(context);
   const fetch = createHttpHandler({
@@ -168,6 +184,7 @@ export async function createSupportServer(options: SupportServerOptions): Promis
   return {
     fetch,
     services,
+    passkeys: hostPasskeys(context),
     limits,
     sweepExpiredSessions: () => services.sweepExpiredSessions(),
     async close() {

@@ -123,6 +123,65 @@ describe('configuration errors name the option, the value and what is allowed', 
     ]);
   });
 
+  it('passkey step-up: a mode from the list, and a relying party whose RP id fits every origin', async () => {
+    expect(await problemsOf({ agentStepUp: 'webauthn' })).toEqual([
+      'agentStepUp is "webauthn"; allowed: "email-code", "passkey", "passkey-or-email"',
+    ]);
+    expect(await problemsOf({ agentStepUp: 'passkey', origins: ['https://backoffice.example.com'] })).toEqual(
+      [
+        'passkey is required when agentStepUp is "passkey": { rpId, rpName, origins? } (e.g. { rpId: "backoffice.example.com", rpName: "Acme Support" })',
+      ],
+    );
+    const rp = { rpId: 'example.com', rpName: 'Acme Support' };
+    expect(
+      await problemsOf({
+        agentStepUp: 'passkey-or-email',
+        origins: ['https://backoffice.example.com', 'https://other.example.org', 'http://localhost:4700'],
+        passkey: rp,
+      }),
+    ).toEqual([
+      'passkey.rpId "example.com" must be the host of "https://other.example.org" or a suffix of it',
+      'passkey.rpId "example.com" must be the host of "http://localhost:4700" or a suffix of it',
+    ]);
+    // A suffix must end at a label boundary: "ample.com" is not a suffix of backoffice.example.com's host.
+    expect(
+      await problemsOf({
+        agentStepUp: 'passkey',
+        passkey: { ...rp, rpId: 'ample.com', origins: ['https://example.com'] },
+      }),
+    ).toEqual(['passkey.rpId "ample.com" must be the host of "https://example.com" or a suffix of it']);
+    expect(
+      await problemsOf({
+        agentStepUp: 'passkey',
+        passkey: { ...rp, rpId: 'com', origins: ['https://example.com'] },
+      }),
+    ).toEqual(['passkey.rpId "com" must be a registrable domain (e.g. "example.com") or "localhost"']);
+    expect(
+      await problemsOf({
+        agentStepUp: 'passkey',
+        passkey: { rpId: 'Example.COM', rpName: '', origins: ['http://backoffice.example.com'] },
+      }),
+    ).toEqual([
+      'passkey.rpId "Example.COM" must be a lower-case host name like "backoffice.example.com"',
+      'passkey.rpName must not be empty',
+      'passkey.origins[0] "http://backoffice.example.com" must use https (http only for localhost)',
+    ]);
+    expect(await problemsOf({ agentStepUp: 'passkey', passkey: rp })).toEqual([
+      'passkey.origins (or origins) must list the back office origin(s) where agents use passkeys',
+    ]);
+  });
+
+  it('valid passkey options start the server; passkey.origins default to origins', async () => {
+    const server = await createSupportServer({
+      ...base,
+      origins: ['https://backoffice.example.com'],
+      agentStepUp: 'passkey-or-email',
+      passkey: { rpId: 'example.com', rpName: 'Acme Support' },
+      migrate: false,
+    });
+    expect(typeof server.passkeys.registrationOptions).toBe('function');
+  });
+
   it('valid options start the server', async () => {
     const server = await createSupportServer({
       ...base,

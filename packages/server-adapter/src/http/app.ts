@@ -86,19 +86,15 @@ function handlersFor(s: SupportServerServices): Handlers {
     listProcesses: ({ agent, params, query }) => s.listProcesses(agent, params.sessionId, query),
     getProcess: ({ agent, params }) => s.getProcess(agent, params.sessionId, params.processId),
     redeemHandoff: ({ body }) => s.redeemHandoff(body.token),
-    // Passkey step-up is off (`agentStepUp: 'email-code'`, the manual's behaviour) until the
-    // server's passkey service is configured.
-    agentPasskeyOptions: passkeysOff,
-    verifyAgentPasskey: passkeysOff,
-    passkeyRegistrationOptions: passkeysOff,
-    registerPasskey: passkeysOff,
-    listPasskeys: passkeysOff,
-    removePasskey: passkeysOff,
+    agentPasskeyOptions: ({ agent, params }) => s.agentPasskeyOptions(agent, params.sessionId),
+    verifyAgentPasskey: ({ agent, params, body }) =>
+      s.verifyAgentPasskey(agent, params.sessionId, body.credential),
+    passkeyRegistrationOptions: ({ agent, params }) => s.passkeyRegistrationOptions(agent, params.sessionId),
+    registerPasskey: ({ agent, params, body }) =>
+      s.registerPasskey(agent, params.sessionId, body.credential, body.name),
+    listPasskeys: ({ agent }) => s.listPasskeys(agent),
+    removePasskey: ({ agent, params }) => s.removePasskey(agent, params.passkeyId),
   };
-}
-
-async function passkeysOff(): Promise<never> {
-  throw new SupportError('step_up_not_allowed', 'Passkey step-up is not enabled on this server.');
 }
 
 /**

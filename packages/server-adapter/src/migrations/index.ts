@@ -199,6 +199,38 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE support_outbox ADD COLUMN inline jsonb`,
     ],
   },
+  {
+    version: 8,
+    name: "the agent's passkeys",
+    statements: [
+      // Several per agent. The public key is stored base64url (the same text on every driver);
+      // the sign counter is an unsigned 32-bit number, so bigint.
+      `CREATE TABLE support_passkeys (
+        id uuid PRIMARY KEY,
+        agent_id uuid NOT NULL,
+        credential_id text NOT NULL UNIQUE,
+        public_key text NOT NULL,
+        sign_count bigint NOT NULL CHECK (sign_count >= 0),
+        transports jsonb NOT NULL DEFAULT '[]'::jsonb,
+        name text NOT NULL,
+        created_at timestamptz NOT NULL,
+        last_used_at timestamptz
+      )`,
+      `CREATE INDEX support_passkeys_agent ON support_passkeys (agent_id, created_at)`,
+      // One pending WebAuthn challenge per agent, scope (a session id, or 'host' for the
+      // host-called enrolment) and purpose, kept only as an HMAC. The statement that accepts an
+      // answer deletes the row, so a challenge is used once, and only before expires_at.
+      `CREATE TABLE support_passkey_challenges (
+        agent_id uuid NOT NULL,
+        scope text NOT NULL,
+        purpose text NOT NULL CHECK (purpose IN ('authenticate', 'register')),
+        challenge_hash text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (agent_id, scope, purpose)
+      )`,
+    ],
+  },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { DestinationPage, SupportLimits } from '@waizant/support-core';
+import type { StepUpConfig } from '../config.js';
 import type { Clock, CoreDirectory, Identity, Logger, Notifier, SqlDatabase } from '../ports/index.js';
 
 /** Derived keys: one server secret, one sub-key per use, so a leak of one use reveals nothing else. */
@@ -41,6 +42,8 @@ export interface ServiceContext {
   readonly destinations: Readonly<Record<DestinationPage, string>>;
   /** Absolute URL of the end user's end page (`…/end`), for the e-mail's link; null: no link. */
   readonly endPageUrl?: string | null;
+  /** How agents pass the internal verification; absent: the e-mailed code only. */
+  readonly stepUp?: StepUpConfig;
 }
 
 export function hmacHex(key: Buffer, ...parts: string[]): string {

@@ -20,6 +20,7 @@ import { emailHandoff } from './handoff-email.js';
 import { createHandoff } from './handoff-replay.js';
 import { getHandoff, redeemHandoff } from './handoffs.js';
 import { lookup } from './lookup.js';
+import { type PasskeyRouteServices, passkeyRouteServices, refuseEmailedAgentCode } from './passkeys/index.js';
 import { getProcess, listProcesses } from './processes.js';
 import { settleEndedSessions } from './session-ended.js';
 import { type AgentRef, expireSessions, instant } from './session-store.js';
@@ -28,7 +29,7 @@ import * as sessions from './sessions.js';
 export type { AgentRef } from './session-store.js';
 
 /** The server's use cases, callable without HTTP (e.g. to run the flow headless in a backend). */
-export interface SupportServerServices {
+export interface SupportServerServices extends PasskeyRouteServices {
   lookup(agent: AgentRef, request: LookupRequest): Promise<LookupResponse>;
   createSession(agent: AgentRef, request: CreateSessionRequest): Promise<SupportSessionView>;
   getSession(agent: AgentRef, sessionId: string): Promise<SupportSessionView>;
@@ -66,8 +67,14 @@ export function createServices(ctx: ServiceContext): SupportServerServices {
     createSession: (agent, request) => sessions.createSession(ctx, agent, request),
     getSession: (agent, id) => sessions.getSession(ctx, agent, id),
     selectEcosystem: (agent, id, ecosystemId) => sessions.selectEcosystem(ctx, agent, id, ecosystemId),
-    sendCode: (agent, id, purpose) => sendCode(ctx, agent, id, purpose),
-    verifyCode: (agent, id, purpose, code) => verifyCode(ctx, agent, id, purpose, code),
+    sendCode: async (agent, id, purpose) => {
+      await refuseEmailedAgentCode(ctx, agent, id, purpose, 'send');
+      return sendCode(ctx, agent, id, purpose);
+    },
+    verifyCode: async (agent, id, purpose, code) => {
+      await refuseEmailedAgentCode(ctx, agent, id, purpose, 'verify');
+      return verifyCode(ctx, agent, id, purpose, code);
+    },
     createHandoff: (agent, id, destination, key) => createHandoff(ctx, agent, id, destination, key ?? null),
     getHandoff: (agent, id, handoffId) => getHandoff(ctx, agent, id, handoffId),
     redeemHandoff: (token) => redeemHandoff(ctx, token),
@@ -77,6 +84,7 @@ export function createServices(ctx: ServiceContext): SupportServerServices {
     complete: (agent, id) => sessions.complete(ctx, agent, id),
     listProcesses: (agent, id, query) => listProcesses(ctx, agent, id, query),
     getProcess: (agent, id, processId) => getProcess(ctx, agent, id, processId),
+    ...passkeyRouteServices(ctx),
     sweepExpiredSessions: async () => {
       const count = await expireSessions(ctx, ctx.db, instant(ctx), null);
       if (count > 0) ctx.logger.info('expired support sessions closed', { count });

@@ -10,6 +10,7 @@ import {
 } from '@waizant/support-core';
 import type { SqlExecutor } from '../ports/index.js';
 import { addSeconds, iso, type ServiceContext } from './context.js';
+import { agentStepUpView } from './passkeys/mode.js';
 import type { SessionRow } from './session-store.js';
 
 /**
@@ -89,6 +90,7 @@ export async function viewOf(ctx: ServiceContext, row: SessionRow, sql: SqlExecu
     absoluteExpiresAt: iso(row.absolute_expires_at),
     closedAt: row.closed_at === null ? null : iso(row.closed_at),
     ineligibleReason: row.step === 'ineligible' ? row.ineligible_reason : null,
+    agentStepUp: await agentStepUpView(ctx, row, sql),
     serverTime: now.toISOString(),
   };
   return view;
