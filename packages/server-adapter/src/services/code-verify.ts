@@ -9,7 +9,7 @@ import {
 } from '@waizant/support-core';
 import type { SqlExecutor } from '../ports/index.js';
 import { ensureAccess } from './access.js';
-import { audit } from './audit.js';
+import { audit, auditFrom } from './audit.js';
 import { codeHash, hashesEqual, type ServiceContext } from './context.js';
 import { refuse, refuseVerify } from './refusals.js';
 import { settleEndedSessions } from './session-ended.js';
@@ -63,24 +63,29 @@ export function reserveAttemptStatement(key: AttemptKey, maxAttempts: number): [
   );
 }
 
-/** Consumes the matched code and advances the session to `next`, in one statement. */
+/**
+ * Consumes the matched code and advances the session to `next`, in one statement; with
+ * `audited` (an `auditFrom` clause over `advanced`), the audit record is written by it too.
+ */
 export function consumeCodeStatement(
   key: AttemptKey,
   codeId: string,
   next: SessionStep | null,
+  audited?: { sql: string; params: Record<string, unknown> },
 ): [string, unknown[]] {
   const live = liveSession(key.at);
+  const advance = `UPDATE support_sessions
+     SET step = :next, code_attempts = 0, code_sends = 0, last_code_sent_at = NULL, last_activity_at = :now
+     WHERE id = :id AND agent_id = :agent_id AND step = :step AND id IN (SELECT session_id FROM c)
+       AND ${live.sql}
+     RETURNING *`;
   return bind(
     `WITH c AS (
        UPDATE support_codes SET consumed_at = :now
        WHERE id = :code_id AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > :now
        RETURNING session_id
      )
-     UPDATE support_sessions
-     SET step = :next, code_attempts = 0, code_sends = 0, last_code_sent_at = NULL, last_activity_at = :now
-     WHERE id = :id AND agent_id = :agent_id AND step = :step AND id IN (SELECT session_id FROM c)
-       AND ${live.sql}
-     RETURNING *`,
+     ${audited ? `, advanced AS (${advance}), ${audited.sql} SELECT * FROM advanced` : advance}`,
     {
       id: key.sessionId,
       agent_id: key.agentId,
@@ -88,6 +93,7 @@ export function consumeCodeStatement(
       code_id: codeId,
       next,
       ...live.params,
+      ...audited?.params,
     },
   );
 }
@@ -140,18 +146,16 @@ export async function verifyCode(
     if (!attempt) return { kind: 'refused' };
     const expected = codeHash(ctx.keys, sessionId, purpose, submitted);
     if (hashesEqual(expected, attempt.code_hash)) {
-      const { rows } = await tx.query<SessionRow>(
-        ...consumeCodeStatement(key, attempt.code_id, nextStep(attempt.flow, step)),
-      );
-      const advanced = rows[0];
-      if (!advanced) throw new NotConsumed();
-      await audit(ctx, tx, {
+      const next = nextStep(attempt.flow, step);
+      const audited = auditFrom(ctx, 'advanced', {
         agentId: agent.agentId,
-        sessionRef: advanced.session_ref,
         action,
         outcome: 'ok',
-        detail: { step: advanced.step },
+        detail: { step: next },
       });
+      const { rows } = await tx.query<SessionRow>(...consumeCodeStatement(key, attempt.code_id, next, audited));
+      const advanced = rows[0];
+      if (!advanced) throw new NotConsumed();
       return { kind: 'ok', row: advanced };
     }
     const attemptsLeft = Math.max(0, limits.codeMaxAttempts - attempt.code_attempts);
