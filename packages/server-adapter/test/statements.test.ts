@@ -74,7 +74,6 @@ const BUDGET: Record<string, number> = {
   cancel: 2, // the close, then the receipt claim (none owed)
 };
 
-
 describe(`statements per request over the Technical Assistance flow (${BACKEND})`, () => {
   it('stays within each route budget and averages at most 3 of the kit statements per request', async () => {
     const { db, sent } = counting(await freshDatabase());
@@ -118,7 +117,9 @@ describe(`statements per request over the Technical Assistance flow (${BACKEND})
     );
     await measure('sendUserCode', () => ok(ana.post(`/sessions/${id}/user-code`)));
     const userCode = await latestCode(h.server, user.email);
-    await measure('verifyUserCode', () => ok(ana.post(`/sessions/${id}/user-code/verify`, { code: userCode })));
+    await measure('verifyUserCode', () =>
+      ok(ana.post(`/sessions/${id}/user-code/verify`, { code: userCode })),
+    );
     const handoff = await measure('createHandoff', () =>
       ok(ana.post(`/sessions/${id}/handoffs`, { destination: 'web' }), 201),
     );

@@ -67,3 +67,14 @@ export function auditFrom(
     },
   };
 }
+
+/** `auditFrom` for the calling agent's successful command (the shape most commands audit). */
+export function auditOkFrom(
+  ctx: ServiceContext,
+  source: string,
+  agent: { readonly agentId: string },
+  action: string,
+  detail: AuditEntry['detail'],
+): { sql: string; params: Record<string, unknown> } {
+  return auditFrom(ctx, source, { agentId: agent.agentId, action, outcome: 'ok', detail });
+}

@@ -19,7 +19,7 @@ import {
   RateLimitedError,
   windowAt,
 } from './rate-limits.js';
-import { refuse } from './refusals.js';
+import { auditRefused, refuse } from './refusals.js';
 import {
   type AgentRef,
   instant,
@@ -98,6 +98,7 @@ export async function sendCode(
              UPDATE support_codes SET revoked_at = :now
              WHERE session_id IN (SELECT id FROM s) AND purpose = :purpose
                AND consumed_at IS NULL AND revoked_at IS NULL
+             RETURNING id
            ),
            issued AS (
              INSERT INTO support_codes (id, session_id, agent_id, purpose, code_hash, sent_to, issue_id,
@@ -105,6 +106,8 @@ export async function sendCode(
              SELECT :code_id::uuid, s.id, s.agent_id, :purpose, :code_hash, :sent_to, :issue_id::uuid,
                :now::timestamptz, :expires_at::timestamptz
              FROM s
+             -- Reading all of "revoked" first: the old code is revoked before the one-live-code index sees the new one.
+             WHERE (SELECT count(*) FROM revoked) >= 0
            ),
            ${audited.sql}
            SELECT s.*, (SELECT coalesce(json_agg(hits), '[]'::json) FROM hits) AS hits FROM s`,
@@ -198,12 +201,6 @@ export async function sendCode(
             ),
           ),
         });
-  await audit(ctx, ctx.db, {
-    agentId: agent.agentId,
-    sessionRef: blocked.session_ref,
-    action,
-    outcome: 'refused',
-    detail: { error: error.code },
-  });
+  await auditRefused(ctx, agent, blocked.session_ref, action, { error: error.code });
   throw error;
 }

@@ -9,7 +9,7 @@ import {
 } from '@waizant/support-core';
 import type { SqlExecutor } from '../ports/index.js';
 import { ensureAccess } from './access.js';
-import { audit, auditFrom } from './audit.js';
+import { audit, auditOkFrom } from './audit.js';
 import { codeHash, hashesEqual, type ServiceContext } from './context.js';
 import { refuse, refuseVerify } from './refusals.js';
 import { settleEndedSessions } from './session-ended.js';
@@ -147,13 +147,10 @@ export async function verifyCode(
     const expected = codeHash(ctx.keys, sessionId, purpose, submitted);
     if (hashesEqual(expected, attempt.code_hash)) {
       const next = nextStep(attempt.flow, step);
-      const audited = auditFrom(ctx, 'advanced', {
-        agentId: agent.agentId,
-        action,
-        outcome: 'ok',
-        detail: { step: next },
-      });
-      const { rows } = await tx.query<SessionRow>(...consumeCodeStatement(key, attempt.code_id, next, audited));
+      const audited = auditOkFrom(ctx, 'advanced', agent, action, { step: next });
+      const { rows } = await tx.query<SessionRow>(
+        ...consumeCodeStatement(key, attempt.code_id, next, audited),
+      );
       const advanced = rows[0];
       if (!advanced) throw new NotConsumed();
       return { kind: 'ok', row: advanced };

@@ -13,7 +13,7 @@ import {
 } from '@waizant/support-core';
 import { closeIneligible, ensureAccess, sessionIneligibility } from './access.js';
 import { assistedSessionInsertSql, drawRefreshToken, issueAssistedAccess } from './assisted-tokens.js';
-import { audit, auditFrom } from './audit.js';
+import { auditFrom, auditOkFrom } from './audit.js';
 import {
   addSeconds,
   derivedHandoffToken,
@@ -22,7 +22,7 @@ import {
   type ServiceContext,
   tokenHash,
 } from './context.js';
-import { refuse, refuseRedeem } from './refusals.js';
+import { auditRefused, refuse, refuseRedeem } from './refusals.js';
 import {
   type AgentRef,
   instant,
@@ -69,13 +69,7 @@ export async function createHandoffOnce(
   const fixed = await sessionIdentity(ctx, agent, sessionId);
   if (!fixed) throw await refuse(ctx, agent, sessionId, action, ['verified']);
   if (fixed.flow !== 'technical-assistance') {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: fixed.session_ref,
-      action,
-      outcome: 'refused',
-      detail: { error: 'wrong_step', flow: fixed.flow },
-    });
+    await auditRefused(ctx, agent, fixed.session_ref, action, { error: 'wrong_step', flow: fixed.flow });
     throw new SupportError('wrong_step', 'Handoffs exist only in technical assistance.');
   }
   await ensureAccess(ctx, agent, sessionId, action, fixed, ['verified']);
@@ -92,12 +86,7 @@ export async function createHandoffOnce(
   // matches only while the session still holds it, so the check here cannot go stale.
   const allowed = fixed.role !== null && isDestinationAllowed(fixed.role, destination);
   const page = allowed && fixed.role ? destinationPage(fixed.role, destination) : null;
-  const audited = auditFrom(ctx, 'made', {
-    agentId: agent.agentId,
-    action,
-    outcome: 'ok',
-    detail: { destination, page },
-  });
+  const audited = auditOkFrom(ctx, 'made', agent, action, { destination, page });
   // One statement: the session's activity refreshed (a live, verified technical-assistance
   // session of this agent, with the role and ecosystem read above), the handoff row, its audit.
   const { rows } = await ctx.db.query<SessionRow>(
@@ -140,13 +129,7 @@ export async function createHandoffOnce(
       : ({ kind: 'created', page } as const);
   if (result.kind === 'refused') throw await refuse(ctx, agent, sessionId, action, ['verified']);
   if (result.kind === 'forbidden') {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: result.session.session_ref,
-      action,
-      outcome: 'refused',
-      detail: { error: 'forbidden', destination },
-    });
+    await auditRefused(ctx, agent, result.session.session_ref, action, { error: 'forbidden', destination });
     throw new SupportError('forbidden', "This destination is not available for the user's role.");
   }
   ctx.logger.info('handoff created', { agentId: agent.agentId, destination });

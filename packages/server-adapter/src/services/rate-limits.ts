@@ -47,8 +47,6 @@ export async function hitRateLimit(
   if (count > limit) throw new RateLimitedError(kind, window.retryAfterSeconds);
 }
 
-const HOUR = 3600;
-
 /** One fixed-window bucket a command counts in. */
 export interface Bucket {
   readonly kind: BucketKind;
@@ -92,7 +90,8 @@ export function checkBucketHits(
 ): void {
   const byKey = new Map(counts.map((hit) => [hit.bucket, Number(hit.count)]));
   for (const bucket of buckets) {
-    if ((byKey.get(bucket.key) ?? 0) > bucket.limit) throw new RateLimitedError(bucket.kind, retryAfterSeconds);
+    if ((byKey.get(bucket.key) ?? 0) > bucket.limit)
+      throw new RateLimitedError(bucket.kind, retryAfterSeconds);
   }
 }
 

@@ -57,11 +57,11 @@ export async function viewOf(ctx: ServiceContext, row: SessionRow, known: KnownF
     const { rows } = known.code
       ? { rows: [known.code] }
       : await ctx.db.query<LiveCodeRow>(
-      `SELECT purpose, sent_to, created_at, expires_at FROM support_codes
+          `SELECT purpose, sent_to, created_at, expires_at FROM support_codes
        WHERE session_id = $1 AND purpose = $2 AND consumed_at IS NULL
        ORDER BY created_at DESC LIMIT 1`,
-      [row.id, purpose],
-    );
+          [row.id, purpose],
+        );
     const latest = rows[0];
     if (latest) {
       code = {

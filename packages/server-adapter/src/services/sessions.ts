@@ -12,9 +12,9 @@ import {
   selectableEcosystems,
 } from '@waizant/support-core';
 import { ensureAccess } from './access.js';
-import { audit, auditFrom } from './audit.js';
+import { audit, auditOkFrom } from './audit.js';
 import { addSeconds, type ServiceContext, sessionRef } from './context.js';
-import { refuse } from './refusals.js';
+import { auditRefused, refuse } from './refusals.js';
 import { settleEndedSessions } from './session-ended.js';
 import {
   type AgentRef,
@@ -37,13 +37,7 @@ export async function createSession(
 ): Promise<SupportSessionView> {
   const record = await ctx.directory.getUser(request.userId);
   if (!record) {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: null,
-      action: 'session.create',
-      outcome: 'refused',
-      detail: { error: 'not_found', flow: request.flow },
-    });
+    await auditRefused(ctx, agent, null, 'session.create', { error: 'not_found', flow: request.flow });
     throw new SupportError('not_found', 'No such user.');
   }
   // The same effective status as the lookup: skipping the lookup must not skip the identity check.
@@ -67,12 +61,7 @@ export async function createSession(
   const at = instant(ctx);
   const id = randomUUID();
   const ref = sessionRef(ctx.keys, id);
-  const audited = auditFrom(ctx, 'created', {
-    agentId: agent.agentId,
-    action: 'session.create',
-    outcome: 'ok',
-    detail: { flow: request.flow },
-  });
+  const audited = auditOkFrom(ctx, 'created', agent, 'session.create', { flow: request.flow });
   // The session row and its audit record: one statement.
   const { rows } = await ctx.db.query<SessionRow>(
     ...bind(
@@ -129,23 +118,15 @@ export async function selectEcosystem(
     (e) => e.id === ecosystemId,
   );
   if (!choice) {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: fixed.session_ref,
-      action,
-      outcome: 'refused',
-      detail: { error: 'forbidden' },
-    });
+    await auditRefused(ctx, agent, fixed.session_ref, action, { error: 'forbidden' });
     throw new SupportError('forbidden', 'That ecosystem cannot be chosen for this user and flow.');
   }
   const next = nextStep(fixed.flow, 'select_ecosystem');
   const at = instant(ctx);
   const live = liveSession(at);
-  const audited = auditFrom(ctx, 'moved', {
-    agentId: agent.agentId,
-    action,
-    outcome: 'ok',
-    detail: { role: choice.role, inherited: choice.inherited },
+  const audited = auditOkFrom(ctx, 'moved', agent, action, {
+    role: choice.role,
+    inherited: choice.inherited,
   });
   const { rows } = await ctx.db.query<SessionRow>(
     ...bind(
@@ -202,12 +183,7 @@ async function close(
   const from: readonly SessionStep[] = to === 'cancelled' ? OPEN_SESSION_STEPS : ['verified'];
   const at = instant(ctx);
   const live = liveSession(at);
-  const audited = auditFrom(ctx, 'closed', {
-    agentId: agent.agentId,
-    action,
-    outcome: 'ok',
-    detail: reason === null ? {} : { reason },
-  });
+  const audited = auditOkFrom(ctx, 'closed', agent, action, reason === null ? {} : { reason });
   // The step move, the revoking of its codes and handoffs, and the audit record: one statement.
   const { rows } = await ctx.db.query<SessionRow>(
     ...bind(
