@@ -48,17 +48,14 @@ export async function sendCode(
   const action = `code.send.${purpose}`;
   const fixed = await sessionIdentity(ctx, agent, sessionId);
   if (!fixed) throw await refuse(ctx, agent, sessionId, action, [step]);
-  await ensureAccess(ctx, agent, sessionId, action, fixed, [step]);
+  const user = await ensureAccess(ctx, agent, sessionId, action, fixed, [step]);
   const { limits } = ctx;
   const at = instant(ctx);
   const cooldownCutoff = addSeconds(at.now, -limits.resendCooldownSeconds).toISOString();
   const live = liveSession(at);
 
-  const [user, agentRecord] = await Promise.all([
-    ctx.directory.getUser(fixed.user_id),
-    ctx.directory.getAgent(agent.agentId),
-  ]);
-  if (!user || !agentRecord) throw new SupportError('not_found', 'No such user.');
+  const agentRecord = await ctx.directory.getAgent(agent.agentId);
+  if (!agentRecord) throw new SupportError('not_found', 'No such user.');
 
   const code = drawCode(limits.codeDigits);
   const to = purpose === 'agent' ? agentRecord.email : user.email;

@@ -137,7 +137,7 @@ export async function verifyCode(
   const fixed = await sessionIdentity(ctx, agent, sessionId);
   if (!fixed) throw await refuse(ctx, agent, sessionId, action, [step]);
   // Before the attempt is reserved: an ineligible user's session closes without spending one.
-  await ensureAccess(ctx, agent, sessionId, action, fixed, [step]);
+  const user = await ensureAccess(ctx, agent, sessionId, action, fixed, [step]);
   const { limits } = ctx;
   const key: AttemptKey = { sessionId, agentId: agent.agentId, purpose, at: instant(ctx) };
   const decide = async (tx: SqlExecutor): Promise<Decision> => {
@@ -176,7 +176,7 @@ export async function verifyCode(
   switch (decision.kind) {
     case 'ok':
       ctx.logger.info('verification code accepted', { agentId: agent.agentId, purpose });
-      return viewOf(ctx, decision.row);
+      return viewOf(ctx, decision.row, { user });
     case 'invalid':
       ctx.logger.info('wrong verification code', {
         agentId: agent.agentId,

@@ -26,7 +26,7 @@ import {
   type SessionRow,
   sessionIdentity,
 } from './session-store.js';
-import { requireUser, viewOf } from './session-view.js';
+import { viewOf } from './session-view.js';
 import { bind } from './sql.js';
 import { withEffectiveStatus } from './user-status.js';
 
@@ -112,8 +112,7 @@ export async function selectEcosystem(
   const action = 'session.select_ecosystem';
   const fixed = await sessionIdentity(ctx, agent, sessionId);
   if (!fixed) throw await refuse(ctx, agent, sessionId, action, ['select_ecosystem']);
-  await ensureAccess(ctx, agent, sessionId, action, fixed, ['select_ecosystem']);
-  const user = await requireUser(ctx, fixed.user_id);
+  const user = await ensureAccess(ctx, agent, sessionId, action, fixed, ['select_ecosystem']);
   const choice: EcosystemMembership | undefined = selectableEcosystems(fixed.flow, user.ecosystems).find(
     (e) => e.id === ecosystemId,
   );
@@ -150,7 +149,7 @@ export async function selectEcosystem(
   );
   const row = rows[0];
   if (!row) throw await refuse(ctx, agent, sessionId, action, ['select_ecosystem']);
-  return viewOf(ctx, row);
+  return viewOf(ctx, row, { user });
 }
 
 export async function touch(
