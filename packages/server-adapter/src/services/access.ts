@@ -4,6 +4,7 @@ import {
   type SessionStep,
   SupportError,
   selectableEcosystems,
+  type UserSummary,
 } from '@waizant/support-core';
 import { audit } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -41,20 +42,29 @@ export async function sessionIneligibility(
   ctx: ServiceContext,
   subject: Pick<SessionSubject, 'flow' | 'user_id' | 'ecosystem_id' | 'role'>,
 ): Promise<Ineligibility | null> {
+  return (await accessOf(ctx, subject)).found;
+}
+
+/** `sessionIneligibility`, with the user record it read (null when the Core DB has none). */
+async function accessOf(
+  ctx: ServiceContext,
+  subject: Pick<SessionSubject, 'flow' | 'user_id' | 'ecosystem_id' | 'role'>,
+): Promise<{ found: Ineligibility | null; user: UserSummary | null }> {
   const record = await ctx.directory.getUser(subject.user_id);
   // Gone from the Core DB: as an account missing from the identity provider, it counts as locked.
-  if (!record) return { reason: 'account_locked', identityStatus: null };
+  if (!record) return { found: { reason: 'account_locked', identityStatus: null }, user: null };
   const { user, identityStatus } = await withEffectiveStatus(ctx.identity, record);
   const reason = ineligibility(subject.flow, user);
-  if (reason && ACCOUNT_REASONS.has(reason)) return { reason, identityStatus };
+  if (reason && ACCOUNT_REASONS.has(reason)) return { found: { reason, identityStatus }, user };
   if (subject.ecosystem_id !== null) {
     const held = selectableEcosystems(subject.flow, user.ecosystems).find(
       (e) => e.id === subject.ecosystem_id,
     );
-    if (!held || held.role !== subject.role) return { reason: 'membership_removed', identityStatus };
-    return null;
+    if (!held || held.role !== subject.role)
+      return { found: { reason: 'membership_removed', identityStatus }, user };
+    return { found: null, user };
   }
-  return reason ? { reason, identityStatus } : null;
+  return { found: reason ? { reason, identityStatus } : null, user };
 }
 
 /**
@@ -108,6 +118,7 @@ export async function closeIneligible(
  * The access re-check before a command (send code, verify, select, create handoff): passes, or
  * closes the session and throws `user_ineligible` (or the session's own refusal when it was not
  * open any more). It runs before the command's statement, so a refusal consumes no attempt or send.
+ * Returns the user it read (with the effective status), so the command need not read it again.
  */
 export async function ensureAccess(
   ctx: ServiceContext,
@@ -116,10 +127,11 @@ export async function ensureAccess(
   action: string,
   subject: SessionSubject,
   expected: readonly SessionStep[],
-): Promise<void> {
+): Promise<UserSummary> {
   let found: Ineligibility | null;
+  let user: UserSummary | null;
   try {
-    found = await sessionIneligibility(ctx, subject);
+    ({ found, user } = await accessOf(ctx, subject));
   } catch (error) {
     await audit(ctx, ctx.db, {
       agentId: agent.agentId,
@@ -130,7 +142,8 @@ export async function ensureAccess(
     });
     throw error;
   }
-  if (!found) return;
+  if (!found && user) return user;
+  if (!found) throw new SupportError('not_found', 'No such user.');
   if (await closeIneligible(ctx, sessionId, agent.agentId, found, action))
     throw ineligibleError(found.reason);
   throw await refuse(ctx, agent, sessionId, action, expected);

@@ -58,7 +58,7 @@ export async function issueAssistedAccess(
     { last_activity_at: subject.lastActivityAt, absolute_expires_at: subject.absoluteExpiresAt },
     ctx.limits,
   );
-  const expiresAt = ttlEnd < sessionEnd ? ttlEnd : sessionEnd;
+  const expiresAt = new Date(Math.min(ttlEnd.getTime(), sessionEnd.getTime()));
   const issued = await ctx.identity.issueAssistedToken({
     userId: subject.userId,
     agentId: subject.agentId,

@@ -27,3 +27,54 @@ export async function audit(ctx: ServiceContext, sql: SqlExecutor, entry: AuditE
     ],
   );
 }
+
+/** How `auditFrom` fills the columns a statement only knows in SQL. */
+export interface AuditFromOptions {
+  /** Names the clause (and prefixes its parameters) when a statement audits twice. */
+  readonly name?: string;
+  /** Take the agent from `source.agent_id` instead of `entry.agentId`. */
+  readonly agentFromSource?: boolean;
+  /** A jsonb expression over `source` merged into `entry.detail` (e.g. a counter just moved). */
+  readonly detailSql?: string;
+}
+
+/**
+ * The `WITH` clause that writes `entry`'s audit row for each row the clause `source` returns
+ * (its `session_ref`), so a command's step move and its audit record are one statement.
+ */
+export function auditFrom(
+  ctx: ServiceContext,
+  source: string,
+  entry: Omit<AuditEntry, 'sessionRef'>,
+  options: AuditFromOptions = {},
+): { sql: string; params: Record<string, unknown> } {
+  const name = options.name ?? 'audited';
+  const p = `${name}_`;
+  const agent = options.agentFromSource ? `${source}.agent_id` : `:${p}agent_id::uuid`;
+  const detail = options.detailSql ? `:${p}detail::jsonb || ${options.detailSql}` : `:${p}detail::jsonb`;
+  return {
+    sql: `${name} AS (
+       INSERT INTO support_audit (at, agent_id, session_ref, action, outcome, detail)
+       SELECT :${p}at::timestamptz, ${agent}, ${source}.session_ref, :${p}action, :${p}outcome, ${detail}
+       FROM ${source}
+     )`,
+    params: {
+      [`${p}at`]: ctx.clock.now().toISOString(),
+      ...(options.agentFromSource ? {} : { [`${p}agent_id`]: entry.agentId }),
+      [`${p}action`]: entry.action,
+      [`${p}outcome`]: entry.outcome,
+      [`${p}detail`]: JSON.stringify(entry.detail ?? {}),
+    },
+  };
+}
+
+/** `auditFrom` for the calling agent's successful command (the shape most commands audit). */
+export function auditOkFrom(
+  ctx: ServiceContext,
+  source: string,
+  agent: { readonly agentId: string },
+  action: string,
+  detail: AuditEntry['detail'],
+): { sql: string; params: Record<string, unknown> } {
+  return auditFrom(ctx, source, { agentId: agent.agentId, action, outcome: 'ok', detail });
+}

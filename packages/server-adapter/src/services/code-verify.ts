@@ -9,7 +9,7 @@ import {
 } from '@waizant/support-core';
 import type { SqlExecutor } from '../ports/index.js';
 import { ensureAccess } from './access.js';
-import { audit } from './audit.js';
+import { audit, auditOkFrom } from './audit.js';
 import { codeHash, hashesEqual, type ServiceContext } from './context.js';
 import { refuse, refuseVerify } from './refusals.js';
 import { settleEndedSessions } from './session-ended.js';
@@ -63,24 +63,29 @@ export function reserveAttemptStatement(key: AttemptKey, maxAttempts: number): [
   );
 }
 
-/** Consumes the matched code and advances the session to `next`, in one statement. */
+/**
+ * Consumes the matched code and advances the session to `next`, in one statement; with
+ * `audited` (an `auditFrom` clause over `advanced`), the audit record is written by it too.
+ */
 export function consumeCodeStatement(
   key: AttemptKey,
   codeId: string,
   next: SessionStep | null,
+  audited?: { sql: string; params: Record<string, unknown> },
 ): [string, unknown[]] {
   const live = liveSession(key.at);
+  const advance = `UPDATE support_sessions
+     SET step = :next, code_attempts = 0, code_sends = 0, last_code_sent_at = NULL, last_activity_at = :now
+     WHERE id = :id AND agent_id = :agent_id AND step = :step AND id IN (SELECT session_id FROM c)
+       AND ${live.sql}
+     RETURNING *`;
   return bind(
     `WITH c AS (
        UPDATE support_codes SET consumed_at = :now
        WHERE id = :code_id AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > :now
        RETURNING session_id
      )
-     UPDATE support_sessions
-     SET step = :next, code_attempts = 0, code_sends = 0, last_code_sent_at = NULL, last_activity_at = :now
-     WHERE id = :id AND agent_id = :agent_id AND step = :step AND id IN (SELECT session_id FROM c)
-       AND ${live.sql}
-     RETURNING *`,
+     ${audited ? `, advanced AS (${advance}), ${audited.sql} SELECT * FROM advanced` : advance}`,
     {
       id: key.sessionId,
       agent_id: key.agentId,
@@ -88,6 +93,7 @@ export function consumeCodeStatement(
       code_id: codeId,
       next,
       ...live.params,
+      ...audited?.params,
     },
   );
 }
@@ -131,7 +137,7 @@ export async function verifyCode(
   const fixed = await sessionIdentity(ctx, agent, sessionId);
   if (!fixed) throw await refuse(ctx, agent, sessionId, action, [step]);
   // Before the attempt is reserved: an ineligible user's session closes without spending one.
-  await ensureAccess(ctx, agent, sessionId, action, fixed, [step]);
+  const user = await ensureAccess(ctx, agent, sessionId, action, fixed, [step]);
   const { limits } = ctx;
   const key: AttemptKey = { sessionId, agentId: agent.agentId, purpose, at: instant(ctx) };
   const decide = async (tx: SqlExecutor): Promise<Decision> => {
@@ -140,18 +146,13 @@ export async function verifyCode(
     if (!attempt) return { kind: 'refused' };
     const expected = codeHash(ctx.keys, sessionId, purpose, submitted);
     if (hashesEqual(expected, attempt.code_hash)) {
+      const next = nextStep(attempt.flow, step);
+      const audited = auditOkFrom(ctx, 'advanced', agent, action, { step: next });
       const { rows } = await tx.query<SessionRow>(
-        ...consumeCodeStatement(key, attempt.code_id, nextStep(attempt.flow, step)),
+        ...consumeCodeStatement(key, attempt.code_id, next, audited),
       );
       const advanced = rows[0];
       if (!advanced) throw new NotConsumed();
-      await audit(ctx, tx, {
-        agentId: agent.agentId,
-        sessionRef: advanced.session_ref,
-        action,
-        outcome: 'ok',
-        detail: { step: advanced.step },
-      });
       return { kind: 'ok', row: advanced };
     }
     const attemptsLeft = Math.max(0, limits.codeMaxAttempts - attempt.code_attempts);
@@ -175,7 +176,7 @@ export async function verifyCode(
   switch (decision.kind) {
     case 'ok':
       ctx.logger.info('verification code accepted', { agentId: agent.agentId, purpose });
-      return viewOf(ctx, decision.row);
+      return viewOf(ctx, decision.row, { user });
     case 'invalid':
       ctx.logger.info('wrong verification code', {
         agentId: agent.agentId,

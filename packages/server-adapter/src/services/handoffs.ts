@@ -13,7 +13,7 @@ import {
 } from '@waizant/support-core';
 import { closeIneligible, ensureAccess, sessionIneligibility } from './access.js';
 import { assistedSessionInsertSql, drawRefreshToken, issueAssistedAccess } from './assisted-tokens.js';
-import { audit } from './audit.js';
+import { auditFrom, auditOkFrom } from './audit.js';
 import {
   addSeconds,
   derivedHandoffToken,
@@ -22,11 +22,12 @@ import {
   type ServiceContext,
   tokenHash,
 } from './context.js';
-import { refuse, refuseRedeem } from './refusals.js';
+import { auditRefused, refuse, refuseRedeem } from './refusals.js';
 import {
   type AgentRef,
   instant,
   liveSession,
+  ownSession,
   type SessionRow,
   type SessionSubject,
   sessionIdentity,
@@ -51,10 +52,10 @@ interface HandoffRow {
 
 /**
  * A one-time link into the user's account: 128-bit token (stored only as an HMAC), short TTL,
- * bound to session, user, ecosystem and destination. In one transaction: one conditional
- * UPDATE … RETURNING refreshes the session's activity only if it is a live, verified
- * technical-assistance session of this agent (and locks its row); the destination is then
- * checked against the role it returned; only then is the handoff row INSERTed. With an
+ * bound to session, user, ecosystem and destination. One statement: a conditional UPDATE …
+ * RETURNING refreshes the session's activity only if it is a live, verified technical-assistance
+ * session of this agent still holding the role the destination was checked against; only from
+ * its row are the handoff and its audit record INSERTed. With an
  * Idempotency-Key the token is derived from it (`derivedHandoffToken`) instead of drawn.
  */
 export async function createHandoffOnce(
@@ -68,13 +69,7 @@ export async function createHandoffOnce(
   const fixed = await sessionIdentity(ctx, agent, sessionId);
   if (!fixed) throw await refuse(ctx, agent, sessionId, action, ['verified']);
   if (fixed.flow !== 'technical-assistance') {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: fixed.session_ref,
-      action,
-      outcome: 'refused',
-      detail: { error: 'wrong_step', flow: fixed.flow },
-    });
+    await auditRefused(ctx, agent, fixed.session_ref, action, { error: 'wrong_step', flow: fixed.flow });
     throw new SupportError('wrong_step', 'Handoffs exist only in technical assistance.');
   }
   await ensureAccess(ctx, agent, sessionId, action, fixed, ['verified']);
@@ -87,58 +82,54 @@ export async function createHandoffOnce(
   const id = randomUUID();
   const expiresAt = addSeconds(at.now, ctx.limits.handoffTtlSeconds);
   const live = liveSession(at);
-  const result = await ctx.db.transaction(async (tx) => {
-    const touched = await tx.query<SessionRow>(
-      ...bind(
-        `UPDATE support_sessions SET last_activity_at = :now
+  // The role the session was verified for (set once, with the ecosystem): the statement below
+  // matches only while the session still holds it, so the check here cannot go stale.
+  const allowed = fixed.role !== null && isDestinationAllowed(fixed.role, destination);
+  const page = allowed && fixed.role ? destinationPage(fixed.role, destination) : null;
+  const audited = auditOkFrom(ctx, 'made', agent, action, { destination, page });
+  // One statement: the session's activity refreshed (a live, verified technical-assistance
+  // session of this agent, with the role and ecosystem read above), the handoff row, its audit.
+  const { rows } = await ctx.db.query<SessionRow>(
+    ...bind(
+      `WITH s AS (
+         UPDATE support_sessions SET last_activity_at = :now
          WHERE id = :id AND agent_id = :agent_id AND step = 'verified' AND flow = 'technical-assistance'
-           AND role IS NOT NULL AND ecosystem_id IS NOT NULL AND ${live.sql}
-         RETURNING *`,
-        { id: sessionId, agent_id: agent.agentId, ...live.params },
-      ),
-    );
-    const session = touched.rows[0];
-    if (!session?.role || !session.ecosystem_id) return { kind: 'refused' as const };
-    if (!isDestinationAllowed(session.role, destination)) {
-      return { kind: 'forbidden' as const, session };
-    }
-    const page = destinationPage(session.role, destination);
-    await tx.query(
-      `INSERT INTO support_handoffs (id, session_id, agent_id, user_id, ecosystem_id, role, destination,
-         page, token_hash, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        id,
-        sessionId,
-        agent.agentId,
-        session.user_id,
-        session.ecosystem_id,
-        session.role,
+           AND role = :role AND ecosystem_id = :ecosystem_id::uuid AND ${live.sql}
+         RETURNING *
+       ),
+       made AS (SELECT * FROM s WHERE :allowed::boolean),
+       handoff AS (
+         INSERT INTO support_handoffs (id, session_id, agent_id, user_id, ecosystem_id, role, destination,
+           page, token_hash, created_at, expires_at)
+         SELECT :handoff_id::uuid, made.id, made.agent_id, made.user_id, made.ecosystem_id, made.role,
+           :destination, :page, :token_hash, :now::timestamptz, :expires_at::timestamptz
+         FROM made
+       ),
+       ${audited.sql}
+       SELECT * FROM s`,
+      {
+        ...ownSession(agent, sessionId, live),
+        role: fixed.role,
+        ecosystem_id: fixed.ecosystem_id,
+        allowed,
+        handoff_id: id,
         destination,
         page,
-        tokenHash(ctx.keys, token),
-        at.nowIso,
-        expiresAt.toISOString(),
-      ],
-    );
-    await audit(ctx, tx, {
-      agentId: agent.agentId,
-      sessionRef: session.session_ref,
-      action,
-      outcome: 'ok',
-      detail: { destination, page },
-    });
-    return { kind: 'created' as const, page };
-  });
+        token_hash: tokenHash(ctx.keys, token),
+        expires_at: expiresAt.toISOString(),
+        ...audited.params,
+      },
+    ),
+  );
+  const session = rows[0];
+  const result = !session
+    ? ({ kind: 'refused' } as const)
+    : !page
+      ? ({ kind: 'forbidden', session } as const)
+      : ({ kind: 'created', page } as const);
   if (result.kind === 'refused') throw await refuse(ctx, agent, sessionId, action, ['verified']);
   if (result.kind === 'forbidden') {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: result.session.session_ref,
-      action,
-      outcome: 'refused',
-      detail: { error: 'forbidden', destination },
-    });
+    await auditRefused(ctx, agent, result.session.session_ref, action, { error: 'forbidden', destination });
     throw new SupportError('forbidden', "This destination is not available for the user's role.");
   }
   ctx.logger.info('handoff created', { agentId: agent.agentId, destination });
@@ -199,7 +190,13 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
   await recheckBeforeRedeem(ctx, token);
   const live = liveSession(instant(ctx), 's');
   const refresh = drawRefreshToken(ctx.keys);
-  // The assisted session is created in the statement that claims the handoff.
+  const audited = auditFrom(
+    ctx,
+    'claim',
+    { agentId: null, action: 'handoff.redeem', outcome: 'ok' },
+    { agentFromSource: true, detailSql: "jsonb_build_object('destination', claim.destination)" },
+  );
+  // The assisted session and the audit record are written by the statement that claims the handoff.
   const { rows } = await ctx.db.query<ClaimRow & { assisted_session_id: string }>(
     ...bind(
       `WITH claim AS (
@@ -209,13 +206,15 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
            AND h.expires_at > :now AND s.id = h.session_id AND s.step = 'verified' AND ${live.sql}
          RETURNING h.*, s.session_ref, s.last_activity_at, s.absolute_expires_at
        ),
-       assisted AS (${assistedSessionInsertSql(':assisted_id', ':refresh_hash', ':now')})
+       assisted AS (${assistedSessionInsertSql(':assisted_id', ':refresh_hash', ':now')}),
+       ${audited.sql}
        SELECT claim.*, assisted.id AS assisted_session_id FROM claim, assisted`,
       {
         token_hash: tokenHash(ctx.keys, token),
         assisted_id: randomUUID(),
         refresh_hash: refresh.hash,
         ...live.params,
+        ...audited.params,
       },
     ),
   );
@@ -238,13 +237,6 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
     sessionRef: claim.session_ref,
     lastActivityAt: claim.last_activity_at,
     absoluteExpiresAt: claim.absolute_expires_at,
-  });
-  await audit(ctx, ctx.db, {
-    agentId: claim.agent_id,
-    sessionRef: claim.session_ref,
-    action: 'handoff.redeem',
-    outcome: 'ok',
-    detail: { destination: claim.destination },
   });
   await sendStartedNotice(ctx, {
     handoffId: claim.id,

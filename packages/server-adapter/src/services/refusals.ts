@@ -5,7 +5,7 @@ import {
   type SessionStep,
   SupportError,
 } from '@waizant/support-core';
-import { audit } from './audit.js';
+import { type AuditEntry, audit } from './audit.js';
 import { type ServiceContext, sessionRef } from './context.js';
 import { settleEndedSessions } from './session-ended.js';
 import {
@@ -31,6 +31,17 @@ export function ineligibleError(reason: IneligibleReason): SupportError {
   );
 }
 
+/** Audits a refused command: the one shape of every refusal record (`detail.error` says which). */
+export function auditRefused(
+  ctx: ServiceContext,
+  agent: AgentRef,
+  sessionRef: string | null,
+  action: string,
+  detail: AuditEntry['detail'],
+): Promise<void> {
+  return audit(ctx, ctx.db, { agentId: agent.agentId, sessionRef, action, outcome: 'refused', detail });
+}
+
 /**
  * Called when a command's conditional statement matched nothing: decides which typed error
  * to return, and audits the refusal. Another agent's session and a missing one look the same.
@@ -45,13 +56,7 @@ export async function refuse(
   const at = instant(ctx);
   const row = await readSession(ctx.db, agent, sessionId);
   if (!row) {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: sessionRef(ctx.keys, sessionId),
-      action,
-      outcome: 'refused',
-      detail: { error: 'not_found' },
-    });
+    await auditRefused(ctx, agent, sessionRef(ctx.keys, sessionId), action, { error: 'not_found' });
     return new SupportError('not_found', 'No such support session.');
   }
   let error: SupportError;
@@ -74,13 +79,7 @@ export async function refuse(
     // The step matched when we looked again: another request moved it in between.
     error = new SupportError('wrong_step', 'The support session changed meanwhile; reload it.');
   }
-  await audit(ctx, ctx.db, {
-    agentId: agent.agentId,
-    sessionRef: row.session_ref,
-    action,
-    outcome: 'refused',
-    detail: { error: error.code, step: row.step },
-  });
+  await auditRefused(ctx, agent, row.session_ref, action, { error: error.code, step: row.step });
   return error;
 }
 
@@ -131,13 +130,7 @@ export async function refuseVerify(
       error = new SupportError('code_expired', 'The code is no longer valid; send a new one.');
     }
   }
-  await audit(ctx, ctx.db, {
-    agentId: agent.agentId,
-    sessionRef: row.session_ref,
-    action,
-    outcome: 'refused',
-    detail: { error: error.code },
-  });
+  await auditRefused(ctx, agent, row.session_ref, action, { error: error.code });
   return error;
 }
 

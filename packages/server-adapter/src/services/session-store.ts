@@ -99,6 +99,29 @@ export function expiredSession(at: Instant): Fragment {
   };
 }
 
+/** The named parameters that pick the agent's own session, with the liveness fragment's. */
+export function ownSession(agent: AgentRef, sessionId: string, live: Fragment) {
+  return { id: sessionId, agent_id: agent.agentId, ...live.params };
+}
+
+/**
+ * The `WITH` clauses that expire the open sessions past their limits matching `where` (clause
+ * `x`, returning the whole row and `why`), revoke their secrets and audit each.
+ */
+function expiring(where: string): string {
+  return `x AS (
+         UPDATE support_sessions SET step = 'expired', closed_at = :now
+         WHERE ${where}
+         RETURNING *, CASE WHEN absolute_expires_at <= :now THEN 'absolute' ELSE 'idle' END AS why
+       ),
+       ${revokeSecretsOf('x')},
+       a AS (
+         INSERT INTO support_audit (at, agent_id, session_ref, action, outcome, detail)
+         SELECT :now, agent_id, session_ref, 'session.expire', 'ok', jsonb_build_object('limit', why)
+         FROM x
+       )`;
+}
+
 /** Expires the open sessions past their idle or absolute limit (all, or one), revokes their secrets, audits each. */
 export async function expireSessions(
   _ctx: ServiceContext,
@@ -109,23 +132,36 @@ export async function expireSessions(
   const expired = expiredSession(at);
   const { rows } = await sql.query<{ id: string }>(
     ...bind(
-      `WITH x AS (
-         UPDATE support_sessions SET step = 'expired', closed_at = :now
-         WHERE ${expired.sql} AND (:only_id::uuid IS NULL OR id = :only_id::uuid)
-         RETURNING id, agent_id, session_ref, step,
-           CASE WHEN absolute_expires_at <= :now THEN 'absolute' ELSE 'idle' END AS why
-       ),
-       ${revokeSecretsOf('x')},
-       a AS (
-         INSERT INTO support_audit (at, agent_id, session_ref, action, outcome, detail)
-         SELECT :now, agent_id, session_ref, 'session.expire', 'ok', jsonb_build_object('limit', why)
-         FROM x
-       )
+      `WITH ${expiring(`${expired.sql} AND (:only_id::uuid IS NULL OR id = :only_id::uuid)`)}
        SELECT id FROM x`,
       { ...expired.params, only_id: onlyId },
     ),
   );
   return rows.length;
+}
+
+/**
+ * The agent's own session row, or null, expiring it first when it is past its limits: one
+ * statement. `expired_now` says whether this read closed it (its settling is then owed).
+ */
+export async function readSessionExpiring(
+  ctx: ServiceContext,
+  agent: AgentRef,
+  sessionId: string,
+): Promise<(SessionRow & { expired_now: boolean }) | null> {
+  const expired = expiredSession(instant(ctx));
+  // The second branch reads the row as it was before this statement: only when nothing expired.
+  const { rows } = await ctx.db.query<SessionRow & { expired_now: boolean }>(
+    ...bind(
+      `WITH ${expiring(`${expired.sql} AND id = :id AND agent_id = :agent_id`)}
+       SELECT x.*, true AS expired_now FROM x
+       UNION ALL
+       SELECT s.*, '' AS why, false AS expired_now FROM support_sessions s
+       WHERE s.id = :id AND s.agent_id = :agent_id AND NOT EXISTS (SELECT 1 FROM x)`,
+      ownSession(agent, sessionId, expired),
+    ),
+  );
+  return rows[0] ?? null;
 }
 
 /** A closed session keeps no live secret: its unused codes and unclaimed handoffs are revoked. */

@@ -8,7 +8,6 @@ import {
   selectableEcosystems,
   type UserSummary,
 } from '@waizant/support-core';
-import type { SqlExecutor } from '../ports/index.js';
 import { addSeconds, iso, type ServiceContext } from './context.js';
 import { agentStepUpView } from './passkeys/mode.js';
 import type { SessionRow } from './session-store.js';
@@ -33,28 +32,37 @@ export async function requireUser(ctx: ServiceContext, userId: string): Promise<
   return user;
 }
 
-interface LiveCodeRow {
+export interface LiveCodeRow {
   purpose: CodePurpose;
   sent_to: string;
   created_at: Date | string;
   expires_at: Date | string;
 }
 
+/** What the caller already holds, so the view does not read it again. */
+export interface KnownForView {
+  readonly user?: UserSummary;
+  /** The session's live code, when the command just stored it. */
+  readonly code?: LiveCodeRow;
+}
+
 /** The session as the contract shows it, from a row just returned by a statement. */
-export async function viewOf(ctx: ServiceContext, row: SessionRow, sql: SqlExecutor = ctx.db) {
-  const user = await requireUser(ctx, row.user_id);
+export async function viewOf(ctx: ServiceContext, row: SessionRow, known: KnownForView = {}) {
+  const user = known.user ?? (await requireUser(ctx, row.user_id));
   const limits = ctx.limits;
   const now = ctx.clock.now();
   const expiresAt = sessionDeadline(row, limits);
   const purpose = codePurposeOf(row.step);
   let code: SupportSessionView['code'] = null;
   if (purpose && row.code_sends > 0) {
-    const { rows } = await sql.query<LiveCodeRow>(
-      `SELECT purpose, sent_to, created_at, expires_at FROM support_codes
+    const { rows } = known.code
+      ? { rows: [known.code] }
+      : await ctx.db.query<LiveCodeRow>(
+          `SELECT purpose, sent_to, created_at, expires_at FROM support_codes
        WHERE session_id = $1 AND purpose = $2 AND consumed_at IS NULL
        ORDER BY created_at DESC LIMIT 1`,
-      [row.id, purpose],
-    );
+          [row.id, purpose],
+        );
     const latest = rows[0];
     if (latest) {
       code = {

@@ -12,21 +12,21 @@ import {
   selectableEcosystems,
 } from '@waizant/support-core';
 import { ensureAccess } from './access.js';
-import { audit } from './audit.js';
+import { audit, auditOkFrom } from './audit.js';
 import { addSeconds, type ServiceContext, sessionRef } from './context.js';
-import { refuse } from './refusals.js';
+import { auditRefused, refuse } from './refusals.js';
 import { settleEndedSessions } from './session-ended.js';
 import {
   type AgentRef,
-  expireSessions,
   instant,
   liveSession,
-  readSession,
-  revokeSessionSecrets,
+  ownSession,
+  readSessionExpiring,
+  revokeSecretsOf,
   type SessionRow,
   sessionIdentity,
 } from './session-store.js';
-import { requireUser, viewOf } from './session-view.js';
+import { viewOf } from './session-view.js';
 import { bind } from './sql.js';
 import { withEffectiveStatus } from './user-status.js';
 
@@ -37,13 +37,7 @@ export async function createSession(
 ): Promise<SupportSessionView> {
   const record = await ctx.directory.getUser(request.userId);
   if (!record) {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: null,
-      action: 'session.create',
-      outcome: 'refused',
-      detail: { error: 'not_found', flow: request.flow },
-    });
+    await auditRefused(ctx, agent, null, 'session.create', { error: 'not_found', flow: request.flow });
     throw new SupportError('not_found', 'No such user.');
   }
   // The same effective status as the lookup: skipping the lookup must not skip the identity check.
@@ -67,31 +61,32 @@ export async function createSession(
   const at = instant(ctx);
   const id = randomUUID();
   const ref = sessionRef(ctx.keys, id);
-  const row = await ctx.db.transaction(async (tx) => {
-    const { rows } = await tx.query<SessionRow>(
-      `INSERT INTO support_sessions (id, session_ref, agent_id, flow, user_id, step, created_at,
-         last_activity_at, absolute_expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING *`,
-      [
+  const audited = auditOkFrom(ctx, 'created', agent, 'session.create', { flow: request.flow });
+  // The session row and its audit record: one statement.
+  const { rows } = await ctx.db.query<SessionRow>(
+    ...bind(
+      `WITH created AS (
+         INSERT INTO support_sessions (id, session_ref, agent_id, flow, user_id, step, created_at,
+           last_activity_at, absolute_expires_at)
+         VALUES (:id, :ref, :agent_id, :flow, :user_id, :step, :now, :now, :absolute)
+         RETURNING *
+       ),
+       ${audited.sql}
+       SELECT * FROM created`,
+      {
         id,
         ref,
-        agent.agentId,
-        request.flow,
-        user.id,
-        firstStep(request.flow),
-        at.nowIso,
-        addSeconds(at.now, ctx.limits.absoluteTimeoutSeconds).toISOString(),
-      ],
-    );
-    await audit(ctx, tx, {
-      agentId: agent.agentId,
-      sessionRef: ref,
-      action: 'session.create',
-      outcome: 'ok',
-      detail: { flow: request.flow },
-    });
-    return rows[0] as SessionRow;
-  });
+        agent_id: agent.agentId,
+        flow: request.flow,
+        user_id: user.id,
+        step: firstStep(request.flow),
+        now: at.nowIso,
+        absolute: addSeconds(at.now, ctx.limits.absoluteTimeoutSeconds).toISOString(),
+        ...audited.params,
+      },
+    ),
+  );
+  const row = rows[0] as SessionRow;
   ctx.logger.info('support session opened', { agentId: agent.agentId, flow: request.flow });
   return viewOf(ctx, row);
 }
@@ -101,11 +96,10 @@ export async function getSession(
   agent: AgentRef,
   sessionId: string,
 ): Promise<SupportSessionView> {
-  const at = instant(ctx);
-  // A session past its limits is closed first (one conditional statement), then shown as expired.
-  if ((await expireSessions(ctx, ctx.db, at, sessionId)) > 0) await settleEndedSessions(ctx, sessionId);
-  const row = await readSession(ctx.db, agent, sessionId);
+  // A session past its limits is closed as it is read (one conditional statement), then shown as expired.
+  const row = await readSessionExpiring(ctx, agent, sessionId);
   if (!row) throw new SupportError('not_found', 'No such support session.');
+  if (row.expired_now) await settleEndedSessions(ctx, sessionId);
   return viewOf(ctx, row);
 }
 
@@ -118,56 +112,44 @@ export async function selectEcosystem(
   const action = 'session.select_ecosystem';
   const fixed = await sessionIdentity(ctx, agent, sessionId);
   if (!fixed) throw await refuse(ctx, agent, sessionId, action, ['select_ecosystem']);
-  await ensureAccess(ctx, agent, sessionId, action, fixed, ['select_ecosystem']);
-  const user = await requireUser(ctx, fixed.user_id);
+  const user = await ensureAccess(ctx, agent, sessionId, action, fixed, ['select_ecosystem']);
   const choice: EcosystemMembership | undefined = selectableEcosystems(fixed.flow, user.ecosystems).find(
     (e) => e.id === ecosystemId,
   );
   if (!choice) {
-    await audit(ctx, ctx.db, {
-      agentId: agent.agentId,
-      sessionRef: fixed.session_ref,
-      action,
-      outcome: 'refused',
-      detail: { error: 'forbidden' },
-    });
+    await auditRefused(ctx, agent, fixed.session_ref, action, { error: 'forbidden' });
     throw new SupportError('forbidden', 'That ecosystem cannot be chosen for this user and flow.');
   }
   const next = nextStep(fixed.flow, 'select_ecosystem');
   const at = instant(ctx);
   const live = liveSession(at);
-  const row = await ctx.db.transaction(async (tx) => {
-    const { rows } = await tx.query<SessionRow>(
-      ...bind(
-        `UPDATE support_sessions
+  const audited = auditOkFrom(ctx, 'moved', agent, action, {
+    role: choice.role,
+    inherited: choice.inherited,
+  });
+  const { rows } = await ctx.db.query<SessionRow>(
+    ...bind(
+      `WITH moved AS (
+         UPDATE support_sessions
          SET ecosystem_id = :ecosystem_id, role = :role, step = :next, last_activity_at = :now,
              code_attempts = 0, code_sends = 0, last_code_sent_at = NULL
          WHERE id = :id AND agent_id = :agent_id AND step = 'select_ecosystem' AND ${live.sql}
-         RETURNING *`,
-        {
-          id: sessionId,
-          agent_id: agent.agentId,
-          ecosystem_id: choice.id,
-          role: choice.role,
-          next,
-          ...live.params,
-        },
-      ),
-    );
-    const updated = rows[0];
-    if (updated) {
-      await audit(ctx, tx, {
-        agentId: agent.agentId,
-        sessionRef: updated.session_ref,
-        action,
-        outcome: 'ok',
-        detail: { role: choice.role, inherited: choice.inherited },
-      });
-    }
-    return updated;
-  });
+         RETURNING *
+       ),
+       ${audited.sql}
+       SELECT * FROM moved`,
+      {
+        ...ownSession(agent, sessionId, live),
+        ecosystem_id: choice.id,
+        role: choice.role,
+        next,
+        ...audited.params,
+      },
+    ),
+  );
+  const row = rows[0];
   if (!row) throw await refuse(ctx, agent, sessionId, action, ['select_ecosystem']);
-  return viewOf(ctx, row);
+  return viewOf(ctx, row, { user });
 }
 
 export async function touch(
@@ -180,7 +162,7 @@ export async function touch(
     ...bind(
       `UPDATE support_sessions SET last_activity_at = :now
        WHERE id = :id AND agent_id = :agent_id AND ${live.sql} RETURNING *`,
-      { id: sessionId, agent_id: agent.agentId, ...live.params },
+      ownSession(agent, sessionId, live),
     ),
   );
   const row = rows[0];
@@ -188,7 +170,7 @@ export async function touch(
   return viewOf(ctx, row);
 }
 
-/** Closes an open session (cancel) or a verified one (complete), revoking its codes and handoffs in the same transaction. */
+/** Closes an open session (cancel) or a verified one (complete), revoking its codes and handoffs in the same statement. */
 async function close(
   ctx: ServiceContext,
   agent: AgentRef,
@@ -200,28 +182,23 @@ async function close(
   const from: readonly SessionStep[] = to === 'cancelled' ? OPEN_SESSION_STEPS : ['verified'];
   const at = instant(ctx);
   const live = liveSession(at);
-  const row = await ctx.db.transaction(async (tx) => {
-    const { rows } = await tx.query<SessionRow>(
-      ...bind(
-        `UPDATE support_sessions
+  const audited = auditOkFrom(ctx, 'closed', agent, action, reason === null ? {} : { reason });
+  // The step move, the revoking of its codes and handoffs, and the audit record: one statement.
+  const { rows } = await ctx.db.query<SessionRow>(
+    ...bind(
+      `WITH closed AS (
+         UPDATE support_sessions
          SET step = :to, cancel_reason = :reason, closed_at = :now, last_activity_at = :now
          WHERE id = :id AND agent_id = :agent_id AND step = ANY(:from::text[]) AND ${live.sql}
-         RETURNING *`,
-        { id: sessionId, agent_id: agent.agentId, to, reason, from, ...live.params },
-      ),
-    );
-    const closed = rows[0];
-    if (!closed) return undefined;
-    await revokeSessionSecrets(tx, sessionId, at.nowIso);
-    await audit(ctx, tx, {
-      agentId: agent.agentId,
-      sessionRef: closed.session_ref,
-      action,
-      outcome: 'ok',
-      detail: reason === null ? {} : { reason },
-    });
-    return closed;
-  });
+         RETURNING *
+       ),
+       ${revokeSecretsOf('closed')},
+       ${audited.sql}
+       SELECT * FROM closed`,
+      { ...ownSession(agent, sessionId, live), to, reason, from, ...audited.params },
+    ),
+  );
+  const row = rows[0];
   if (!row) throw await refuse(ctx, agent, sessionId, action, from);
   await settleEndedSessions(ctx, sessionId);
   ctx.logger.info(`support session ${to}`, { agentId: agent.agentId });

@@ -1,7 +1,7 @@
 import { SupportError } from '@waizant/support-core';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCognitoIdentity } from '../../src/bindings/aws/cognito-identity.js';
 import { capturingLogger, SECRET } from './helpers.js';
 
@@ -271,5 +271,54 @@ describe('Cognito agent token verification (aws-jwt-verify, hydrated JWKS)', () 
 
   it('made no network call to fetch a JWKS during these tests', () => {
     expect(networkFetches).toBe(0);
+  });
+});
+
+describe('Cognito agent token verification is cached per token until its exp', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('a second request with the same token does not verify its signature again', async () => {
+    const id = identity();
+    const verify = vi.spyOn(id.verifier, 'verify');
+    const good = await token();
+    await expect(id.verifyAgentToken(good)).resolves.toEqual({ agentId: AGENT });
+    await expect(id.verifyAgentToken(good)).resolves.toEqual({ agentId: AGENT });
+    expect(verify).toHaveBeenCalledTimes(1);
+    // Another token is verified on its own.
+    await expect(
+      id.verifyAgentToken(await token({ exp: Math.floor(Date.now() / 1000) + 300 })),
+    ).resolves.toEqual({
+      agentId: AGENT,
+    });
+    expect(verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('a refused token is not cached: each try is verified, and refused', async () => {
+    const id = identity();
+    const verify = vi.spyOn(id.verifier, 'verify');
+    const forged = await token({ key: otherKey });
+    await expectRefused(() => id.verifyAgentToken(forged), forged, 'JwtInvalidSignatureError');
+    await expectRefused(() => id.verifyAgentToken(forged), forged, 'JwtInvalidSignatureError');
+    expect(verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('the agent status is still read on every request', async () => {
+    const id = identity();
+    const verify = vi.spyOn(id.verifier, 'verify');
+    const former = await token({ sub: INACTIVE });
+    await expect(id.verifyAgentToken(former)).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(id.verifyAgentToken(former)).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(verify).toHaveBeenCalledTimes(1);
+  });
+
+  it('an expired token is verified again, and refused', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const id = identity();
+    const verify = vi.spyOn(id.verifier, 'verify');
+    const good = await token();
+    await expect(id.verifyAgentToken(good)).resolves.toEqual({ agentId: AGENT });
+    vi.setSystemTime(Date.now() + 601_000);
+    await expectRefused(() => id.verifyAgentToken(good), good, 'JwtExpiredError');
+    expect(verify).toHaveBeenCalledTimes(2);
   });
 });

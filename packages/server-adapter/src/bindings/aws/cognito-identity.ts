@@ -16,6 +16,7 @@ import type {
   Logger,
 } from '../../ports/index.js';
 import { silentLogger, stricterUserStatus, systemClock } from '../../ports/index.js';
+import { verifiedTokenCache } from '../verified-token-cache.js';
 import { assistedSession, type CognitoAssistedTokens } from './assisted-session.js';
 import { assistedTokenVerifier, type CognitoIdVerifier, errorClass } from './assisted-verify.js';
 import { type BackoffOptions, backoffDelay, defaultSleep, errorName, isThrottling } from './retry.js';
@@ -64,6 +65,11 @@ export interface CognitoIdentityOptions {
    * failure propagates (it never grants access).
    */
   readonly directory: Pick<CoreDirectory, 'getAgent'>;
+  /**
+   * How many verified agent tokens to remember (default 10,000): a token's signature is checked
+   * once and its claims kept until its `exp`; the agent's status is still read on every request.
+   */
+  readonly verifiedTokenCapacity?: number;
   /**
    * The app client of assisted sessions in the end users' pool: the only one with
    * `ALLOW_CUSTOM_AUTH`, and the one the triggers are configured with. Never an agent client.
@@ -212,19 +218,31 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
     }
   }
 
+  // aws-jwt-verify checks `exp` against the system time: the cache expires entries by the same.
+  const verifiedClaims = verifiedTokenCache<{ sub: string } & Record<string, unknown>>({
+    now: Date.now,
+    capacity: options.verifiedTokenCapacity,
+  });
+
   async function verifyAgentToken(token: string): Promise<AgentIdentity> {
     let claims: { sub: string } & Record<string, unknown>;
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
       logger.info('agent token refused', { reason: 'malformed' });
       throw new SupportError('unauthorized', GENERIC_UNAUTHORIZED);
     }
-    try {
-      claims = await verifier.verify(token);
-    } catch (error) {
-      // The error class only (e.g. JwtExpiredError); aws-jwt-verify never embeds the raw JWT unless
-      // `includeRawJwtInErrors` is set, and this binding does not set it.
-      logger.info('agent token refused', { reason: errorClass(error) });
-      throw new SupportError('unauthorized', GENERIC_UNAUTHORIZED);
+    const cached = verifiedClaims.get(token);
+    if (cached) {
+      claims = cached;
+    } else {
+      try {
+        claims = await verifier.verify(token);
+      } catch (error) {
+        // The error class only (e.g. JwtExpiredError); aws-jwt-verify never embeds the raw JWT unless
+        // `includeRawJwtInErrors` is set, and this binding does not set it.
+        logger.info('agent token refused', { reason: errorClass(error) });
+        throw new SupportError('unauthorized', GENERIC_UNAUTHORIZED);
+      }
+      verifiedClaims.set(token, claims, Number(claims.exp));
     }
     let agentId: string;
     try {

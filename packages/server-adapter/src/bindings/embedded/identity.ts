@@ -21,6 +21,7 @@ import type {
   Identity,
   SqlExecutor,
 } from '../../ports/index.js';
+import { verifiedTokenCache } from '../verified-token-cache.js';
 
 export interface LocalIdentityOptions {
   readonly directory: CoreDirectory;
@@ -95,6 +96,9 @@ export async function createLocalIdentity(options: LocalIdentityOptions): Promis
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
   const accounts = options.accounts;
+  // The agent id of each token that passed the signature and claim checks, until its `exp` by
+  // the clock the checks use; the agent's status is still read on every request.
+  const verifiedSubjects = verifiedTokenCache<string>({ now: () => options.clock.now().getTime() });
   const normal = (email: string) => email.trim().toLowerCase();
   const accountState = accounts
     ? {
@@ -153,24 +157,28 @@ export async function createLocalIdentity(options: LocalIdentityOptions): Promis
     },
     async verifyAgentToken(token): Promise<AgentIdentity> {
       const refuse = () => new SupportError('unauthorized', 'Sign in again.');
-      let payload: Record<string, unknown>;
-      try {
-        ({ payload } = await jwtVerify(token, keySet, {
-          issuer,
-          audience: agentAudience,
-          algorithms: [ALG],
-          currentDate: options.clock.now(),
-          clockTolerance: 0,
-          requiredClaims: ['sub', 'exp', 'iat'],
-        }));
-      } catch {
-        throw refuse();
+      let sub = verifiedSubjects.get(token);
+      if (sub === undefined) {
+        let payload: Record<string, unknown>;
+        try {
+          ({ payload } = await jwtVerify(token, keySet, {
+            issuer,
+            audience: agentAudience,
+            algorithms: [ALG],
+            currentDate: options.clock.now(),
+            clockTolerance: 0,
+            requiredClaims: ['sub', 'exp', 'iat'],
+          }));
+        } catch {
+          throw refuse();
+        }
+        const groups = payload['cognito:groups'];
+        if (payload.token_use !== 'id' || !Array.isArray(groups) || !groups.includes(agentGroup))
+          throw refuse();
+        sub = typeof payload.sub === 'string' ? payload.sub : '';
+        if (!AGENT_ID.test(sub)) throw refuse();
+        verifiedSubjects.set(token, sub, Number(payload.exp));
       }
-      const groups = payload['cognito:groups'];
-      if (payload.token_use !== 'id' || !Array.isArray(groups) || !groups.includes(agentGroup))
-        throw refuse();
-      const sub = typeof payload.sub === 'string' ? payload.sub : '';
-      if (!AGENT_ID.test(sub)) throw refuse();
       const agent = await options.directory.getAgent(sub);
       if (!agent?.active) throw refuse();
       return { agentId: agent.id };
