@@ -98,7 +98,7 @@ export async function viewOf(ctx: ServiceContext, row: SessionRow, known: KnownF
     absoluteExpiresAt: iso(row.absolute_expires_at),
     closedAt: row.closed_at === null ? null : iso(row.closed_at),
     ineligibleReason: row.step === 'ineligible' ? row.ineligible_reason : null,
-    agentStepUp: await agentStepUpView(ctx, row, sql),
+    agentStepUp: await agentStepUpView(ctx, row, ctx.db),
     serverTime: now.toISOString(),
   };
   return view;
