@@ -38,6 +38,17 @@ export interface AuditFromOptions {
   readonly detailSql?: string;
 }
 
+/** A success about one session, on the service's database (outside any transaction). */
+export function auditOk(
+  ctx: ServiceContext,
+  agentId: string,
+  sessionRef: string,
+  action: string,
+  detail: AuditEntry['detail'],
+): Promise<void> {
+  return audit(ctx, ctx.db, { agentId, sessionRef, action, outcome: 'ok', detail });
+}
+
 /**
  * The `WITH` clause that writes `entry`'s audit row for each row the clause `source` returns
  * (its `session_ref`), so a command's step move and its audit record are one statement.

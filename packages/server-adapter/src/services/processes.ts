@@ -6,7 +6,7 @@ import {
   selectableEcosystems,
 } from '@waizant/support-core';
 import type { ProcessCursor } from '../ports/index.js';
-import { audit } from './audit.js';
+import { audit, auditOk } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { refuse } from './refusals.js';
 import { type AgentRef, instant, liveSession, type SessionRow } from './session-store.js';
@@ -93,13 +93,7 @@ export async function listProcesses(
   });
   const items = page.items.slice(0, limit);
   const last = items[items.length - 1];
-  await audit(ctx, ctx.db, {
-    agentId: agent.agentId,
-    sessionRef: row.session_ref,
-    action: 'processes.list',
-    outcome: 'ok',
-    detail: { count: items.length },
-  });
+  await auditOk(ctx, agent.agentId, row.session_ref, 'processes.list', { count: items.length });
   return {
     items,
     nextCursor:

@@ -1,6 +1,6 @@
 import type { Destination, Role, SessionStep } from '@waizant/support-core';
 import { openProviderToken } from './assisted-crypto.js';
-import { audit } from './audit.js';
+import { audit, auditOk } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { receipt, userLocale } from './messages.js';
 import { instant, liveSession } from './session-store.js';
@@ -172,11 +172,5 @@ async function sendReceipt(ctx: ServiceContext, row: ClaimedRow): Promise<void> 
     to: user.email,
     ...message,
   });
-  await audit(ctx, ctx.db, {
-    agentId: row.agent_id,
-    sessionRef: row.session_ref,
-    action: 'session.receipt',
-    outcome: 'ok',
-    detail: { ending: row.step },
-  });
+  await auditOk(ctx, row.agent_id, row.session_ref, 'session.receipt', { ending: row.step });
 }

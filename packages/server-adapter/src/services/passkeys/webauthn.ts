@@ -38,6 +38,21 @@ export type Checked<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly reason: RefusalReason };
 
+/** What every ceremony must match: our challenge, origins and RP id, with user verification. */
+function expected(
+  config: StepUpConfig,
+  challenge: (signed: string) => boolean,
+  type: 'webauthn.get' | 'webauthn.create',
+) {
+  return {
+    expectedChallenge: challenge,
+    expectedOrigin: [...config.origins],
+    expectedRPID: config.rpId,
+    expectedType: type,
+    requireUserVerification: true,
+  };
+}
+
 /** Verifies an assertion against one stored credential; user verification is required. */
 export async function checkAssertion(
   config: StepUpConfig,
@@ -48,11 +63,7 @@ export async function checkAssertion(
   try {
     const result = await verifyAuthenticationResponse({
       response: assertion as AuthenticationResponseJSON,
-      expectedChallenge: challenge,
-      expectedOrigin: [...config.origins],
-      expectedRPID: config.rpId,
-      expectedType: 'webauthn.get',
-      requireUserVerification: true,
+      ...expected(config, challenge, 'webauthn.get'),
       credential: {
         id: credential.id,
         publicKey: new Uint8Array(Buffer.from(credential.publicKey, 'base64url')),
@@ -82,11 +93,7 @@ export async function checkAttestation(
   try {
     const result = await verifyRegistrationResponse({
       response: attestation as RegistrationResponseJSON,
-      expectedChallenge: challenge,
-      expectedOrigin: [...config.origins],
-      expectedRPID: config.rpId,
-      expectedType: 'webauthn.create',
-      requireUserVerification: true,
+      ...expected(config, challenge, 'webauthn.create'),
     });
     if (!result.verified || !result.registrationInfo.userVerified) return { ok: false, reason: 'signature' };
     const { credential } = result.registrationInfo;
