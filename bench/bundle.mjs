@@ -73,7 +73,8 @@ export async function measure(
   const files = new Map(result.outputFiles.map((f) => [f.path, f.contents]));
   const outputs = result.metafile.outputs;
   const key = (path) => Object.keys(outputs).find((k) => path.endsWith(k.replace(/^(\.\.\/)+/, '/')));
-  const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint !== undefined);
+  // Dynamic imports are entry points too: the measured entry is the stdin module.
+  const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint === '<stdin>');
   const upFront = new Set();
   const visit = (output) => {
     // External imports (React for the Amplify anchor) are not outputs.

@@ -13,8 +13,9 @@ const BUDGETS = [
   // A regression guard, not a product budget: raised from 58,000 B when the flow gained the
   // session watcher, the "ended by the user" view and the QR e-mail command, and from 60,000 B
   // (already reached at 60,055 B) when the process list learnt to paint before its virtualizer
-  // arrives, +0.45 KB (README, Performance).
-  [KIT_BUNDLES.firstRequest, 61_000],
+  // arrives, +0.45 KB, and from 61,000 B when the agent's step-up gained the passkey (its states
+  // and views, +3.6 KB; the WebAuthn library stays its own chunk) (README, Performance).
+  [KIT_BUNDLES.firstRequest, 65_000],
 ];
 const TAGS = ['waizant-support-flow', 'successor-activity'];
 

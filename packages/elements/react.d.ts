@@ -280,6 +280,8 @@ export type WaizantSupportFlowProps = {
         "tokenProvider"?: WaizantSupportFlow['tokenProvider'] | undefined;
   /** I/O of the flow; overrides the HTTP client built from `api-base` (tests, Storybook, headless hosts). */
         "services"?: WaizantSupportFlow['services'] | undefined;
+  /** The WebAuthn ceremonies of the agent's passkey step-up; default: the browser's (tests, Storybook). */
+        "passkeys"?: WaizantSupportFlow['passkeys'] | undefined;
 
   /** The agent finished the support; the session is closed. */
   "onwaizant-support-completed"?: ((e: WaizantSupportFlowWaizantSupportCompletedElementEvent) => void) | undefined;
@@ -319,6 +321,8 @@ export type WaizantSupportFlowSolidJsProps = {
         "prop:tokenProvider"?: WaizantSupportFlow['tokenProvider'] | undefined;
   /** I/O of the flow; overrides the HTTP client built from `api-base` (tests, Storybook, headless hosts). */
         "prop:services"?: WaizantSupportFlow['services'] | undefined;
+  /** The WebAuthn ceremonies of the agent's passkey step-up; default: the browser's (tests, Storybook). */
+        "prop:passkeys"?: WaizantSupportFlow['passkeys'] | undefined;
   /** The agent finished the support; the session is closed. */
   "on:waizant-support-completed"?: ((e: WaizantSupportFlowWaizantSupportCompletedElementEvent) => void) | undefined;
   /** The agent cancelled with a reason. */
@@ -437,6 +441,7 @@ export type WaizantSupportFlowSolidJsProps = {
  * - `token`: The agent's bearer token. Prefer `tokenProvider` where tokens refresh. (property only)
  * - `tokenProvider`: Returns the agent's bearer token; called before every request. (property only)
  * - `services`: I/O of the flow; overrides the HTTP client built from `api-base` (tests, Storybook, headless hosts). (property only)
+ * - `passkeys`: The WebAuthn ceremonies of the agent's passkey step-up; default: the browser's (tests, Storybook). (property only)
  * - `state`: The facade's current state (read-only), e.g. for a host's diagnostics. (property only) (readonly)
  * 
  * ## Events
@@ -604,6 +609,7 @@ export type WaizantSupportFlowSolidJsProps = {
  * - `token`: The agent's bearer token. Prefer `tokenProvider` where tokens refresh. (property only)
  * - `tokenProvider`: Returns the agent's bearer token; called before every request. (property only)
  * - `services`: I/O of the flow; overrides the HTTP client built from `api-base` (tests, Storybook, headless hosts). (property only)
+ * - `passkeys`: The WebAuthn ceremonies of the agent's passkey step-up; default: the browser's (tests, Storybook). (property only)
  * - `state`: The facade's current state (read-only), e.g. for a host's diagnostics. (property only) (readonly)
  * 
  * ## Events
