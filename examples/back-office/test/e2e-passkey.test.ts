@@ -149,4 +149,47 @@ describe.each<Lang>(['en', 'es'])('the passkey step-up in %s', (lang) => {
     // The agent already holds a passkey: no offer to set another up.
     await passUserCodeAndFinish(context, page, t, 'maria.admin@example.com');
   });
+
+  it('the demo setting "Passkey only": the e-mailed agent code is neither offered nor accepted', async () => {
+    const el = flowEl(page);
+    await page.goto(`${env.demo.url}/technical-assistance`);
+    // Changing the setting reloads the page with the element on the other server.
+    await Promise.all([page.waitForEvent('load'), page.locator('#step-up').selectOption('passkey')]);
+    expect(await page.locator('#step-up').inputValue()).toBe('passkey');
+    await toAgentStep(page, t, lang);
+    await expect.poll(() => el.locator('[data-passkey-prompt]').textContent()).toBe(t['passkey.prompt']);
+    for (const offer of [t['stepUp.useEmailCode'], t['passkey.useEmailInstead'], t['agentCode.send']])
+      expect(await el.getByRole('button', { name: offer, exact: true }).count()).toBe(0);
+    await shot(page, lang, '34-passkey-only');
+    // The server behind the setting refuses the e-mailed code outright, and sends nothing.
+    const { rows } = await env.demo.support.database.query<{ id: string }>(
+      'SELECT id FROM support_sessions WHERE agent_id = $1 ORDER BY created_at DESC LIMIT 1',
+      [await agentId()],
+    );
+    const agentMail = (await env.demo.support.outbox(AGENT.email)).length;
+    const refused = await page.evaluate(async (sessionId) => {
+      const { token } = await (
+        await fetch('/demo/token', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            agentId: JSON.parse(sessionStorage.getItem('waizant-demo-agent') ?? '{}').id,
+          }),
+        })
+      ).json();
+      const response = await fetch(`/demo-api/passkey/sessions/${sessionId}/agent-code`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      return { status: response.status, body: await response.json() };
+    }, rows[0]?.id ?? '');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('step_up_not_allowed');
+    expect(await env.demo.support.outbox(AGENT.email)).toHaveLength(agentMail);
+    // The passkey set up under "Passkey or e-mailed code" passes here: the servers share one database.
+    await el.locator('button[data-action="use-passkey"]').click();
+    await passUserCodeAndFinish(context, page, t, 'maria.admin@example.com');
+    await Promise.all([page.waitForEvent('load'), page.locator('#step-up').selectOption('')]);
+  });
 });
