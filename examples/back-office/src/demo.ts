@@ -29,12 +29,13 @@ export interface DemoOptions {
   /** Serves `POST /demo/clock/advance` so tests can move the server's clock. Never on in a real deployment. */
   readonly testControls?: boolean;
   /** How agents pass the agent step. Default: `DEMO_AGENT_STEP_UP` or 'email-code'. */
-  readonly agentStepUp?: 'email-code' | 'passkey' | 'passkey-or-email';
+  readonly agentStepUp?: StepUpMode;
 }
 
 const STEP_UP_MODES = ['email-code', 'passkey', 'passkey-or-email'] as const;
+type StepUpMode = (typeof STEP_UP_MODES)[number];
 
-function stepUpMode(value: string | undefined): (typeof STEP_UP_MODES)[number] {
+function stepUpMode(value: string | undefined): StepUpMode {
   if (value === undefined || value === '') return 'email-code';
   const mode = STEP_UP_MODES.find((m) => m === value);
   if (!mode) throw new Error(`DEMO_AGENT_STEP_UP must be one of ${STEP_UP_MODES.join(', ')}`);
@@ -163,14 +164,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   // The stand-in destination pages' back end: it alone holds this client secret; the pages ask
   // it, and it asks the kit (introspection, refresh), as a destination app's server would.
   const destinationClient = { id: 'demo-destinations', secret: randomBytes(32).toString('base64url') };
-  const support = await createEmbeddedSupportServer({
+  const serverOptions = (agentStepUp: StepUpMode) => ({
     destinationClients: [destinationClient],
-    ...(dataDir === null ? {} : { dataDir: join(dataDir, 'pglite') }),
     secrets: { hmacKey: secrets.hmacKey },
     identity: { privateJwk: secrets.privateJwk },
     clock,
     origins: [origin, origin.replace('localhost', '127.0.0.1')],
-    agentStepUp: options.agentStepUp ?? stepUpMode(process.env.DEMO_AGENT_STEP_UP),
+    agentStepUp,
     // Passkeys are bound to "localhost": they work on the localhost origin only.
     passkey: { rpId: 'localhost', rpName: 'Waizant Support (demo)', origins: [origin] },
     destinations: {
@@ -182,10 +182,32 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     // The "End this assisted session now" link of the user's e-mail opens the kit's page here.
     endPageUrl: `${origin}/api/end`,
     devRoutes: true,
-    sweepIntervalMs: 30_000,
     openApi: { serverUrl: `${origin}/api` },
   });
+  const defaultMode = options.agentStepUp ?? stepUpMode(process.env.DEMO_AGENT_STEP_UP);
+  const support = await createEmbeddedSupportServer({
+    ...serverOptions(defaultMode),
+    ...(dataDir === null ? {} : { dataDir: join(dataDir, 'pglite') }),
+    sweepIntervalMs: 30_000,
+  });
   const api = toNodeListener(support.fetch);
+  // The demo setting "Agent step-up": one more server per mode over the same database, under
+  // /demo-api/<mode>/, so switching the mode really changes what the server accepts. They find
+  // the database migrated and seeded, and neither sweep nor close it: the main server does.
+  const shared = {
+    query: support.database.query,
+    transaction: support.database.transaction,
+    close: async () => {},
+  };
+  const byMode = new Map<string, { server: EmbeddedSupportServer; api: ReturnType<typeof toNodeListener> }>();
+  for (const mode of STEP_UP_MODES) {
+    const server = await createEmbeddedSupportServer({
+      ...serverOptions(mode),
+      database: shared,
+      seed: false,
+    });
+    byMode.set(mode, { server, api: toNodeListener(server.fetch) });
+  }
   const assets = await assetsPromise;
 
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -198,6 +220,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     if (url.pathname.startsWith('/api/')) {
       req.url = `${url.pathname.slice(4)}${url.search}`;
       api(req, res);
+      return;
+    }
+    const byModePath = /^\/demo-api\/([a-z-]+)(\/.*)$/.exec(url.pathname);
+    const modeApi = byModePath ? byMode.get(byModePath[1] ?? '') : undefined;
+    if (byModePath && modeApi) {
+      req.url = `${byModePath[2]}${url.search}`;
+      modeApi.api(req, res);
       return;
     }
     handleDemoRoute(req, res, url).catch(() => json(res, 500, { error: 'demo route failed' }));
@@ -231,6 +260,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       return json(res, 200, {
         agents: Object.values(DEMO.agents).map((a) => ({ id: a.id, name: a.name, email: a.email })),
         users: Object.values(DEMO.users).map((u) => ({ name: u.name, email: u.email })),
+        agentStepUp: defaultMode,
       });
     }
     // The demo's stand-in for the back office's own sign-in: a dev token for a seeded agent.
@@ -281,6 +311,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         http.close(() => done());
         http.closeAllConnections();
       });
+      for (const { server } of byMode.values()) await server.close();
       await support.close();
     },
   };

@@ -13,6 +13,7 @@ console.log(`${line}
            jorge.disabled@example.com     disabled      → cannot be assisted
  Mailbox:  ${demo.url}/mailbox   (codes and QR e-mails)
  Audit:    ${demo.url}/audit
+ Step-up:  the flow pages' "Agent step-up" setting (default: DEMO_AGENT_STEP_UP or e-mailed code)
  API:      ${demo.url}/api/openapi.json
  Data:     .demo-data/ (delete it to start over)   Ctrl-C stops.
 ${line}`);

@@ -38,7 +38,13 @@ const FLOW_BODY = (flow: string, heading: string) => `
   <p class="hint">Try <code>maria.admin@example.com</code> (administrator), <code>pedro.managed@example.com</code> (managed user),
   <code>sofia.successor@example.com</code> (successor), <code>jorge.disabled@example.com</code> (disabled).
   Codes arrive in the <a href="/mailbox" target="_blank">mailbox</a>.</p>
-  <div class="toolbar"><label>Language <select id="lang"><option value="en">English</option><option value="es">Español</option></select></label></div>
+  <div class="toolbar"><label>Language <select id="lang"><option value="en">English</option><option value="es">Español</option></select></label>
+  <label>Agent step-up (demo setting) <select id="step-up">
+    <option value="">Server default</option><option value="email-code">E-mailed code</option>
+    <option value="passkey-or-email">Passkey or e-mailed code</option><option value="passkey">Passkey only</option>
+  </select></label></div>
+  <p class="hint">The step-up setting picks which of the demo's servers the element talks to (all share one database):
+  set a passkey up under "Passkey or e-mailed code" before trying "Passkey only".</p>
   <div id="host" data-flow="${flow}"></div>
   <h2>Events</h2>
   <ol id="events" class="events"></ol>`;
@@ -113,7 +119,7 @@ const STYLE = `
   table.mail td, table.mail th { border-bottom: 1px solid #ddd; padding: .4rem; text-align: left; vertical-align: top; }
   table.mail pre { white-space: pre-wrap; margin: 0; font-family: inherit; }
   .agents button { margin: .25rem 0; }
-  .toolbar { margin: .5rem 0 1rem; }
+  .toolbar { margin: .5rem 0 1rem; display: flex; gap: 1.5rem; flex-wrap: wrap; }
 `;
 
 export function renderPage(name: PageName): string {

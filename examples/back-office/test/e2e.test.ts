@@ -3,113 +3,40 @@
  * Debian's Chromium through playwright-core. Codes are read from the dev mailbox page; the
  * QR is decoded from the picture the agent sees and opened in a second tab (the phone).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Lang, loadMessages, type Messages } from '@waizant/support-elements';
 import jsQR from 'jsqr';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumLaunchOptions } from '../../../tools/chromium.mjs';
-import { REPO_ROOT, type RunningDemo, startDemo } from '../src/demo.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  AGENT,
+  chooseEcosystem,
+  enterCode,
+  flowEl,
+  lookup as lookupIn,
+  readCode as readMailbox,
+  shot,
+  signedInContext as signIn,
+  useDemo,
+} from './e2e-support.js';
 
-const SHOTS = join(REPO_ROOT, '.artifacts', 'screenshots');
-const AGENT = { name: 'Ana Agent', email: 'ana.agent@support.waizant.local' };
-
-let demo: RunningDemo;
-let browser: Browser;
-
-beforeAll(async () => {
-  const launch = chromiumLaunchOptions();
-  demo = await startDemo({ port: 0, dataDir: null, testControls: true });
-  browser = await chromium.launch(launch);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const env = useDemo();
+const signedInContext = (lang: Lang = 'en') => signIn(env, lang);
+const readCode = (context: BrowserContext, to: string, notBefore = '') =>
+  readMailbox(env, context, to, notBefore);
+const lookup = (
+  page: Page,
+  t: Messages,
+  lang: Lang,
+  flow: 'technical-assistance' | 'ecosystem-admin',
+  email: string,
+) => lookupIn(env, page, t, lang, flow, email);
 
 /** Lifetime line of the stand-in destination pages, in the browser's language. */
 const LIFETIME: Record<Lang, { active: string; ended: string }> = {
   en: { active: 'Assisted session active', ended: 'Assisted session ended' },
   es: { active: 'Sesión asistida activa', ended: 'Sesión asistida finalizada' },
 };
-
-async function signedInContext(lang: Lang = 'en'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: { width: 1100, height: 900 },
-    locale: lang === 'es' ? 'es-ES' : 'en-US',
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(`${demo.url}/`);
-  await page.getByRole('button', { name: new RegExp(AGENT.name) }).click();
-  await expect.poll(() => page.locator('#agent-badge').textContent()).toContain(AGENT.name);
-  return { context, page };
-}
-
-/** Opens the mailbox like a person would and reads the newest code sent to `to`. */
-async function readCode(context: BrowserContext, to: string, notBefore = ''): Promise<string> {
-  const mailbox = await context.newPage();
-  try {
-    await mailbox.goto(`${demo.url}/mailbox`);
-    let code = '';
-    await expect
-      .poll(
-        async () => {
-          // Only code messages: the user's notices and receipts arrive in the same mailbox.
-          const rows = mailbox.locator('#messages tr[data-code]', { hasText: to });
-          if ((await rows.count()) === 0) return '';
-          code = (await rows.first().getAttribute('data-code')) ?? '';
-          return code !== notBefore ? code : '';
-        },
-        { timeout: 15_000 },
-      )
-      .toMatch(/^\d{6}$/);
-    return code;
-  } finally {
-    await mailbox.close();
-  }
-}
-
-async function shot(page: Page, lang: string, name: string) {
-  const dir = join(SHOTS, lang);
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
-}
-
-const flowEl = (page: Page) => page.locator('waizant-support-flow');
-
-async function chooseEcosystem(page: Page, name: string) {
-  const select = flowEl(page).locator('select').first();
-  const value = await select.locator('option', { hasText: name }).first().getAttribute('value');
-  await select.selectOption(value ?? '');
-}
-
-async function lookup(
-  page: Page,
-  t: Messages,
-  lang: Lang,
-  flow: 'technical-assistance' | 'ecosystem-admin',
-  email: string,
-) {
-  await page.goto(`${demo.url}/${flow}`);
-  await page.locator('#lang').selectOption(lang);
-  const el = flowEl(page);
-  await el.getByLabel(t['lookup.email']).fill(email);
-  await el.locator('form button[type="submit"]').first().click();
-  const start = el.getByRole('button', { name: t['lookup.start'] });
-  await expect.poll(() => start.isEnabled()).toBe(true);
-}
-
-async function enterCode(page: Page, code: string) {
-  const el = flowEl(page);
-  await el.locator('input[autocomplete="one-time-code"]').fill(code);
-  await el.locator('input[autocomplete="one-time-code"]').press('Enter');
-}
 
 /** Technical Assistance up to the destinations; screenshots on the way. */
 async function verifyForAssistance(
@@ -211,9 +138,9 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
     await expect.poll(() => destinationButtons(page).count()).toBeGreaterThan(0);
 
     // The user, in their own browser and language, follows the link of the newest notice.
-    const user = await browser.newContext({ locale: lang === 'es' ? 'es-ES' : 'en-US' });
+    const user = await env.browser.newContext({ locale: lang === 'es' ? 'es-ES' : 'en-US' });
     const mailbox = await user.newPage();
-    await mailbox.goto(`${demo.url}/mailbox`);
+    await mailbox.goto(`${env.demo.url}/mailbox`);
     const endLinks = mailbox
       .locator('#messages tr', { hasText: 'maria.admin@example.com' })
       .locator('a[href*="/api/end#t="]');
@@ -235,13 +162,13 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
       .toBe(t['final.endedByUser']);
     await shot(page, lang, '22-agent-ended-by-user');
     await context.close();
-    const { rows } = await demo.support.database.query<{ step: string }>(
+    const { rows } = await env.demo.support.database.query<{ step: string }>(
       `SELECT s.step FROM support_sessions s JOIN core_users u ON u.id = s.user_id
        WHERE u.email = $1 ORDER BY s.created_at DESC LIMIT 1`,
       ['maria.admin@example.com'],
     );
     expect(rows[0]?.step).toBe('ended_by_user');
-    const latest = (await demo.support.outbox('maria.admin@example.com')).at(-1);
+    const latest = (await env.demo.support.outbox('maria.admin@example.com')).at(-1);
     expect(latest?.kind).toBe('assisted_session_receipt');
     expect(latest?.text).toContain('How it ended: You ended it.');
     // The link is single use: opening it again shows the neutral page.
@@ -268,7 +195,7 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
       Buffer.from(((await qr.getAttribute('src')) ?? '').split(',')[1] ?? '', 'base64'),
     );
     const scanned = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-    expect(scanned?.data).toMatch(new RegExp(`^${demo.url}/app#token=[A-Za-z0-9_-]{22,}$`));
+    expect(scanned?.data).toMatch(new RegExp(`^${env.demo.url}/app#token=[A-Za-z0-9_-]{22,}$`));
     const phone = await context.newPage();
     await phone.goto(scanned?.data ?? '');
     await expect
@@ -302,7 +229,7 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
     await el.getByRole('button', { name: t['cancel.ok'] }).click();
     await expect.poll(() => el.locator('h2').first().textContent()).toBe(t['final.cancelled.heading']);
     await shot(page, lang, '12-cancelled');
-    await page.goto(`${demo.url}/audit`);
+    await page.goto(`${env.demo.url}/audit`);
     const row = page.locator('#rows tr', { hasText: 'session.cancel' }).first();
     await expect.poll(() => row.textContent()).toContain(reason);
     await shot(page, lang, '13-audit');
@@ -346,12 +273,12 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
       return response.json();
     });
     expect(advanced.closed).toBeGreaterThanOrEqual(1);
-    const sentBefore = (await demo.support.outbox(AGENT.email)).length;
+    const sentBefore = (await env.demo.support.outbox(AGENT.email)).length;
     await el.getByRole('button', { name: t['agentCode.send'], exact: true }).click();
     await expect.poll(() => el.locator('h2').first().textContent()).toBe(t['final.expired.heading']);
     await shot(page, lang, '17-expired');
     // The server refused the step: no code went out.
-    expect(await demo.support.outbox(AGENT.email)).toHaveLength(sentBefore);
+    expect(await env.demo.support.outbox(AGENT.email)).toHaveLength(sentBefore);
     await context.close();
   });
 });
@@ -359,7 +286,7 @@ describe.each<Lang>(['en', 'es'])('the demo back office in %s', (lang) => {
 describe('React host', () => {
   it('renders the same element inside React 19 and runs a lookup through the shared server', async () => {
     const { context, page } = await signedInContext();
-    await page.goto(`${demo.url}/react`);
+    await page.goto(`${env.demo.url}/react`);
     const el = flowEl(page);
     await el.getByLabel('User email').fill('jorge.disabled@example.com');
     await el.locator('form button[type="submit"]').first().click();

@@ -2,6 +2,30 @@ import '@waizant/support-elements/define';
 import type { WaizantSupportFlow } from '@waizant/support-elements';
 import { agentToken, currentAgent, showAgentBadge } from './agent.js';
 
+const STEP_UP_KEY = 'waizant-demo-step-up';
+const STEP_UP_MODES = ['email-code', 'passkey-or-email', 'passkey'];
+
+/** The demo setting "Agent step-up": '' is the server's default mode at /api. */
+function apiBase(): string {
+  const select = document.getElementById('step-up') as HTMLSelectElement;
+  const saved = localStorage.getItem(STEP_UP_KEY) ?? '';
+  const mode = STEP_UP_MODES.includes(saved) ? saved : '';
+  select.value = mode;
+  // A new mode needs a new element: the page starts over with the other server.
+  select.addEventListener('change', () => {
+    localStorage.setItem(STEP_UP_KEY, select.value);
+    location.reload();
+  });
+  void showDefaultMode(select);
+  return mode ? `/demo-api/${mode}` : '/api';
+}
+
+async function showDefaultMode(select: HTMLSelectElement) {
+  const { agentStepUp } = (await (await fetch('/demo/directory')).json()) as { agentStepUp: string };
+  const option = select.querySelector('option[value=""]');
+  if (option) option.textContent = `Server default (${agentStepUp})`;
+}
+
 function main() {
   showAgentBadge();
   const host = document.getElementById('host') as HTMLDivElement;
@@ -13,7 +37,7 @@ function main() {
   }
   const element = document.createElement('waizant-support-flow') as WaizantSupportFlow;
   element.flow = host.dataset.flow === 'ecosystem-admin' ? 'ecosystem-admin' : 'technical-assistance';
-  element.apiBase = '/api';
+  element.apiBase = apiBase();
   element.tokenProvider = agentToken;
   const lang = document.getElementById('lang') as HTMLSelectElement;
   const saved = sessionStorage.getItem('waizant-demo-lang');
