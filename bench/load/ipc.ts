@@ -69,7 +69,13 @@ export type DriverMessage =
 /** Forks `bench/load/<file>` under tsx with the workspace's source condition. */
 export function forkTs(file: string, env: Record<string, string> = {}): ChildProcess {
   return fork(join(here, 'load', file), [], {
-    execArgv: ['--conditions=@waizant/source', '--import', 'tsx'],
+    execArgv: [
+      '--conditions=@waizant/source',
+      '--import',
+      'tsx',
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each forked process, to find where the time goes.
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
