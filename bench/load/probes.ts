@@ -72,8 +72,8 @@ export async function resetStatements(admin: Client): Promise<void> {
 
 export interface StatementCount {
   calls: number;
-  /** The most called statements, text cut short (parameters are placeholders). */
-  top: Array<{ calls: number; query: string }>;
+  /** The most called statements, text cut short (parameters are placeholders), with their mean planning and execution time. */
+  top: Array<{ calls: number; query: string; planMs: number; execMs: number }>;
 }
 
 /** Statements run in `database` by `role` since the last reset. */
@@ -82,8 +82,8 @@ export async function countStatements(
   database: string,
   role: string,
 ): Promise<StatementCount> {
-  const { rows } = await admin.query<{ calls: string; query: string }>(
-    `SELECT s.calls::text, s.query FROM pg_stat_statements s
+  const { rows } = await admin.query<{ calls: string; query: string; plan_ms: number; exec_ms: number }>(
+    `SELECT s.calls::text, s.query, s.mean_plan_time AS plan_ms, s.mean_exec_time AS exec_ms FROM pg_stat_statements s
      JOIN pg_database d ON d.oid = s.dbid JOIN pg_roles r ON r.oid = s.userid
      WHERE d.datname = $1 AND r.rolname = $2 ORDER BY s.calls DESC`,
     [database, role],
@@ -93,6 +93,8 @@ export async function countStatements(
     top: rows.slice(0, 25).map((r) => ({
       calls: Number(r.calls),
       query: r.query.replace(/\s+/g, ' ').slice(0, 110),
+      planMs: r.plan_ms,
+      execMs: r.exec_ms,
     })),
   };
 }

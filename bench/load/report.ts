@@ -114,9 +114,16 @@ export function runFacts(all: readonly Measured[]): string[] {
 export function statementTable(all: readonly Measured[]): string[] {
   const lines: string[] = [];
   for (const m of all) {
-    lines.push(`**${m.label}**`, '', '| calls per request | statement |', '|---:|---|');
+    lines.push(
+      `**${m.label}**`,
+      '',
+      '| calls per request | mean plan ms | mean execution ms | statement |',
+      '|---:|---:|---:|---|',
+    );
     for (const t of m.statements.top) {
-      lines.push(`| ${num(t.calls / m.result.requests, 2)} | \`${t.query.replace(/\|/g, '\\|')}\` |`);
+      lines.push(
+        `| ${num(t.calls / m.result.requests, 2)} | ${num(t.planMs, 3)} | ${num(t.execMs, 3)} | \`${t.query.replace(/\|/g, '\\|')}\` |`,
+      );
     }
     lines.push('');
   }

@@ -5,6 +5,7 @@ import {
   type SupportLimitsInput,
 } from '@waizant/support-core';
 import { OutboxMessages, OutboxQuery, readOutbox } from './bindings/embedded/outbox.js';
+import { BoundedMap } from './bounded-map.js';
 import { type AgentStepUpMode, checkServerOptions } from './config.js';
 
 export { DEFAULT_DESTINATIONS, MIN_SECRET_LENGTH, SupportConfigError } from './config.js';
@@ -24,6 +25,9 @@ import {
 import { deriveKeys, type ServiceContext } from './services/context.js';
 import { createServices, type SupportServerServices } from './services/index.js';
 import { type HostPasskeys, hostPasskeys } from './services/passkeys/index.js';
+
+/** Sessions whose settled subject an instance remembers (about 200 B each). */
+const SETTLED_SUBJECTS_CAPACITY = 10_000;
 
 export interface SupportServerBindings {
   readonly database: SqlDatabase;
@@ -127,6 +131,7 @@ export async function createSupportServer(options: SupportServerOptions): Promis
     destinations,
     endPageUrl: options.endPageUrl ?? null,
     stepUp,
+    settledSubjects: new BoundedMap(SETTLED_SUBJECTS_CAPACITY),
   };
   const services = createServices(context);
   const fetch = createHttpHandler({

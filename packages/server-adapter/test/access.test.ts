@@ -264,3 +264,34 @@ describe('an agent deactivated after the session opened', () => {
     ).toBe(1);
   });
 });
+
+describe('whom a session is about is remembered only once it is settled (docs/security.md §2.12)', () => {
+  it('a command refused before the ecosystem is chosen does not let a later one skip the membership check', async () => {
+    const h = await harness();
+    const agent = await h.as(ana.id);
+    const created = await agent.post('/sessions', { flow: 'technical-assistance', userId: admin.id });
+    const id = created.body.id as string;
+    // Read whom the session is about while no ecosystem is chosen yet.
+    const early = await agent.post(`/sessions/${id}/agent-code`);
+    expect(early.status).toBe(409);
+    const selected = await agent.post(`/sessions/${id}/ecosystem`, { ecosystemId: perez });
+    expect(selected.status).toBe(200);
+    await makeIneligible(h, 'membership');
+    const sent = await agent.post(`/sessions/${id}/agent-code`);
+    expect([sent.status, sent.body.error?.code]).toEqual([410, 'user_ineligible']);
+    expect(await session(h, id)).toMatchObject({ step: 'ineligible', ineligible_reason: 'membership_removed' });
+  });
+
+  it('once settled, every command still re-checks access: a membership removed later closes the session', async () => {
+    const h = await harness();
+    const agent = await h.as(ana.id);
+    const id = await openTechnicalSession(h, agent, admin);
+    // Two commands after the choice: the second one runs on the remembered subject.
+    expect((await agent.post(`/sessions/${id}/user-code`)).status).toBe(200);
+    await makeIneligible(h, 'membership');
+    h.clock.advance(31);
+    const again = await agent.post(`/sessions/${id}/user-code`);
+    expect([again.status, again.body.error?.code]).toEqual([410, 'user_ineligible']);
+    expect(await session(h, id)).toMatchObject({ step: 'ineligible', ineligible_reason: 'membership_removed' });
+  });
+});

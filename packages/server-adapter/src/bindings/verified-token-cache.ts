@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BoundedMap } from '../bounded-map.js';
 
 /** How many verified tokens a cache keeps by default (least recently used out first). */
 export const DEFAULT_VERIFIED_TOKEN_CAPACITY = 10_000;
@@ -25,31 +26,23 @@ export interface VerifiedTokenCacheOptions {
 }
 
 export function verifiedTokenCache<T>(options: VerifiedTokenCacheOptions): VerifiedTokenCache<T> {
-  const capacity = Math.max(1, options.capacity ?? DEFAULT_VERIFIED_TOKEN_CAPACITY);
-  // A Map iterates in insertion order: re-inserting on a hit keeps the oldest use first.
-  const entries = new Map<string, { value: T; expiresAtMs: number }>();
+  const entries = new BoundedMap<string, { value: T; expiresAtMs: number }>(
+    options.capacity ?? DEFAULT_VERIFIED_TOKEN_CAPACITY,
+  );
   const keyOf = (token: string) => createHash('sha256').update(token).digest('base64url');
   return {
     get(token) {
       const key = keyOf(token);
       const entry = entries.get(key);
       if (!entry) return undefined;
+      if (options.now() < entry.expiresAtMs) return entry.value;
       entries.delete(key);
-      if (options.now() >= entry.expiresAtMs) return undefined;
-      entries.set(key, entry);
-      return entry.value;
+      return undefined;
     },
     set(token, value, expSeconds) {
       const expiresAtMs = expSeconds * 1000;
       if (!Number.isFinite(expiresAtMs) || options.now() >= expiresAtMs) return;
-      const key = keyOf(token);
-      entries.delete(key);
-      entries.set(key, { value, expiresAtMs });
-      while (entries.size > capacity) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
-      }
+      entries.set(keyOf(token), { value, expiresAtMs });
     },
     get size() {
       return entries.size;

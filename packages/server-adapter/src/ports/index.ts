@@ -56,6 +56,8 @@ export interface CoreDirectory {
 
 export interface AgentIdentity {
   readonly agentId: string;
+  /** The directory's record, as read to check the agent is active: commands reuse it instead of reading it again. */
+  readonly record?: AgentRecord;
 }
 
 export interface AssistedTokenRequest {

@@ -33,20 +33,13 @@ const ACCOUNT_REASONS: ReadonlySet<IneligibleReason> = new Set([
 ]);
 
 /**
- * Whether the session's user may still be assisted, by the rule the lookup and session opening
+ * Whether the session's user may still be assisted (`found`: why not; null: it may), with the
+ * user record it read (null when the Core DB has none), by the rule the lookup and session opening
  * use (the stricter of the Core DB's and the identity provider's status, `ineligibility`), plus
  * the ecosystem chosen: the user must still hold it, with the same role (the destinations and
  * handoffs were verified for that role). An identity-provider failure throws: it never passes.
  */
-export async function sessionIneligibility(
-  ctx: ServiceContext,
-  subject: Pick<SessionSubject, 'flow' | 'user_id' | 'ecosystem_id' | 'role'>,
-): Promise<Ineligibility | null> {
-  return (await accessOf(ctx, subject)).found;
-}
-
-/** `sessionIneligibility`, with the user record it read (null when the Core DB has none). */
-async function accessOf(
+export async function sessionAccess(
   ctx: ServiceContext,
   subject: Pick<SessionSubject, 'flow' | 'user_id' | 'ecosystem_id' | 'role'>,
 ): Promise<{ found: Ineligibility | null; user: UserSummary | null }> {
@@ -131,7 +124,7 @@ export async function ensureAccess(
   let found: Ineligibility | null;
   let user: UserSummary | null;
   try {
-    ({ found, user } = await accessOf(ctx, subject));
+    ({ found, user } = await sessionAccess(ctx, subject));
   } catch (error) {
     await audit(ctx, ctx.db, {
       agentId: agent.agentId,

@@ -22,6 +22,7 @@ import {
 import { auditRefused, refuse } from './refusals.js';
 import {
   type AgentRef,
+  agentRecordOf,
   instant,
   liveSession,
   ownSession,
@@ -54,7 +55,7 @@ export async function sendCode(
   const cooldownCutoff = addSeconds(at.now, -limits.resendCooldownSeconds).toISOString();
   const live = liveSession(at);
 
-  const agentRecord = await ctx.directory.getAgent(agent.agentId);
+  const agentRecord = await agentRecordOf(ctx, agent);
   if (!agentRecord) throw new SupportError('not_found', 'No such user.');
 
   const code = drawCode(limits.codeDigits);

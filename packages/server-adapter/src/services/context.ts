@@ -1,7 +1,9 @@
 import { createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { DestinationPage, SupportLimits } from '@waizant/support-core';
+import type { BoundedMap } from '../bounded-map.js';
 import type { StepUpConfig } from '../config.js';
 import type { Clock, CoreDirectory, Identity, Logger, Notifier, SqlDatabase } from '../ports/index.js';
+import type { SessionSubject } from './session-store.js';
 
 /** Derived keys: one server secret, one sub-key per use, so a leak of one use reveals nothing else. */
 export interface Keys {
@@ -44,6 +46,8 @@ export interface ServiceContext {
   readonly endPageUrl?: string | null;
   /** How agents pass the internal verification; absent: the e-mailed code only. */
   readonly stepUp?: StepUpConfig;
+  /** Whom each session is about, once it can no longer change (see `sessionIdentity`). */
+  readonly settledSubjects?: BoundedMap<string, SessionSubject>;
 }
 
 export function hmacHex(key: Buffer, ...parts: string[]): string {

@@ -6,7 +6,7 @@ import { type ServiceContext, tokenHash } from './context.js';
 import { handoffLink } from './handoffs.js';
 import { qrEmail, userLocale } from './messages.js';
 import { refuse } from './refusals.js';
-import { type AgentRef, instant, liveSession, sessionIdentity } from './session-store.js';
+import { type AgentRef, agentRecordOf, instant, liveSession, sessionIdentity } from './session-store.js';
 import { bind } from './sql.js';
 
 const ACTION = 'handoff.email';
@@ -36,13 +36,12 @@ export async function emailHandoff(
 ): Promise<HandoffEmail> {
   const fixed = await sessionIdentity(ctx, agent, sessionId);
   if (!fixed) throw await refuse(ctx, agent, sessionId, ACTION, ['verified']);
-  await ensureAccess(ctx, agent, sessionId, ACTION, fixed, ['verified']);
-  const [user, agentRecord, locale] = await Promise.all([
-    ctx.directory.getUser(fixed.user_id),
-    ctx.directory.getAgent(agent.agentId),
+  const user = await ensureAccess(ctx, agent, sessionId, ACTION, fixed, ['verified']);
+  const [agentRecord, locale] = await Promise.all([
+    agentRecordOf(ctx, agent),
     ctx.directory.getUserLocale ? ctx.directory.getUserLocale(fixed.user_id) : Promise.resolve(null),
   ]);
-  if (!user || !agentRecord) throw await refuse(ctx, agent, sessionId, ACTION, ['verified']);
+  if (!agentRecord) throw await refuse(ctx, agent, sessionId, ACTION, ['verified']);
   const at = instant(ctx);
   const live = liveSession(at, 's');
   const outcome = await ctx.db

@@ -10,8 +10,10 @@ import {
   isDestinationAllowed,
   type Role,
   SupportError,
+  type UserSummary,
 } from '@waizant/support-core';
-import { closeIneligible, ensureAccess, sessionIneligibility } from './access.js';
+import type { AgentRecord } from '../ports/index.js';
+import { closeIneligible, ensureAccess, sessionAccess } from './access.js';
 import { assistedSessionInsertSql, drawRefreshToken, issueAssistedAccess } from './assisted-tokens.js';
 import { auditFrom, auditOkFrom } from './audit.js';
 import {
@@ -187,7 +189,7 @@ interface ClaimRow extends HandoffRow {
  * unexpired, and its session still live and verified. Anything else is one generic error.
  */
 export async function redeemHandoff(ctx: ServiceContext, token: string): Promise<AssistedSession> {
-  await recheckBeforeRedeem(ctx, token);
+  const checked = await recheckBeforeRedeem(ctx, token);
   const live = liveSession(instant(ctx), 's');
   const refresh = drawRefreshToken(ctx.keys);
   const audited = auditFrom(
@@ -220,10 +222,11 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
   );
   const claim = rows[0];
   if (!claim) throw await refuseRedeem(ctx, null);
-  const [user, agentRecord] = await Promise.all([
-    ctx.directory.getUser(claim.user_id),
-    ctx.directory.getAgent(claim.agent_id),
-  ]);
+  // The records the re-check just read are the claimed session's own: not read a second time.
+  const [user, agentRecord] =
+    checked?.sessionId === claim.session_id
+      ? [checked.user, checked.agent]
+      : await Promise.all([ctx.directory.getUser(claim.user_id), ctx.directory.getAgent(claim.agent_id)]);
   const ecosystem = user?.ecosystems.find((e) => e.id === claim.ecosystem_id);
   if (!user || !agentRecord || !ecosystem)
     throw new SupportError('handoff_invalid', 'This link is not valid.');
@@ -265,10 +268,14 @@ export async function redeemHandoff(ctx: ServiceContext, token: string): Promise
 
 /**
  * Before a live link is claimed: its agent must still be active, and its user still assistable
- * (`sessionIneligibility`, the same rule as every command). An ineligible user's session is
- * closed (its other links and codes revoked); the claim statement itself still decides alone.
+ * (`sessionAccess`, the same rule as every command). An ineligible user's session is closed (its
+ * other links and codes revoked); the claim statement itself still decides alone. Returns the
+ * records it read (null when no live link matched).
  */
-async function recheckBeforeRedeem(ctx: ServiceContext, token: string): Promise<void> {
+async function recheckBeforeRedeem(
+  ctx: ServiceContext,
+  token: string,
+): Promise<{ sessionId: string; agent: AgentRecord; user: UserSummary } | null> {
   const { rows } = await ctx.db.query<SessionSubject & { session_id: string; agent_id: string }>(
     `SELECT h.session_id, s.agent_id, s.flow, s.user_id, s.session_ref, s.ecosystem_id, s.role
      FROM support_handoffs h JOIN support_sessions s ON s.id = h.session_id
@@ -276,11 +283,12 @@ async function recheckBeforeRedeem(ctx: ServiceContext, token: string): Promise<
     [tokenHash(ctx.keys, token), ctx.clock.now().toISOString()],
   );
   const pending = rows[0];
-  if (!pending) return;
+  if (!pending) return null;
   const agentRecord = await ctx.directory.getAgent(pending.agent_id);
   if (!agentRecord?.active) throw await refuseRedeem(ctx, 'agent_inactive');
-  const found = await sessionIneligibility(ctx, pending);
-  if (!found) return;
+  const { found, user } = await sessionAccess(ctx, pending);
+  if (!found && user) return { sessionId: pending.session_id, agent: agentRecord, user };
+  if (!found) return null;
   await closeIneligible(ctx, pending.session_id, null, found, 'handoff.redeem');
   throw await refuseRedeem(ctx, 'user_ineligible');
 }

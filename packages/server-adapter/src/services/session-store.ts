@@ -6,7 +6,7 @@ import {
   type SessionStep,
   type SupportLimits,
 } from '@waizant/support-core';
-import type { SqlExecutor } from '../ports/index.js';
+import type { AgentRecord, SqlExecutor } from '../ports/index.js';
 import { audit } from './audit.js';
 import { addSeconds, type ServiceContext } from './context.js';
 import { bind } from './sql.js';
@@ -35,6 +35,13 @@ export type SessionSubject = Pick<SessionRow, 'flow' | 'user_id' | 'session_ref'
 
 export interface AgentRef {
   readonly agentId: string;
+  /** The directory's record, when the caller's token was verified against it in this request. */
+  readonly record?: AgentRecord;
+}
+
+/** The calling agent's directory record: the one its token was checked against, else read now. */
+export function agentRecordOf(ctx: ServiceContext, agent: AgentRef): Promise<AgentRecord | null> {
+  return agent.record ? Promise.resolve(agent.record) : ctx.directory.getAgent(agent.agentId);
 }
 
 /** The moment a command runs at, from the injected clock, and the idle cutoff (now − idle timeout). */
@@ -236,16 +243,25 @@ export async function readSession(
  * Reads whom the session is about: its owner-scoped constants (flow, user) and the ecosystem
  * chosen, for the access re-check. Never a basis for a state decision: every command's own
  * conditional statement still decides.
+ *
+ * Once the ecosystem is chosen none of these can change (it is set once, by the move out of
+ * `select_ecosystem`, and steps never go back), so from then on the answer is remembered by this
+ * instance (`ctx.settledSubjects`) and not read again (docs/security.md §2.12).
  */
 export async function sessionIdentity(
   ctx: ServiceContext,
   agent: AgentRef,
   sessionId: string,
 ): Promise<SessionSubject | null> {
+  const key = `${agent.agentId} ${sessionId}`;
+  const settled = ctx.settledSubjects?.get(key);
+  if (settled) return settled;
   const { rows } = await ctx.db.query<SessionSubject>(
     `SELECT flow, user_id, session_ref, ecosystem_id, role FROM support_sessions
      WHERE id = $1 AND agent_id = $2`,
     [sessionId, agent.agentId],
   );
-  return rows[0] ?? null;
+  const subject = rows[0] ?? null;
+  if (subject?.ecosystem_id != null) ctx.settledSubjects?.set(key, subject);
+  return subject;
 }

@@ -25,6 +25,8 @@ const agents = new Map([
   [INACTIVE, { id: INACTIVE, name: 'Former', email: 'former@waizant.test', active: false }],
 ]);
 const directory = { getAgent: async (id: string) => agents.get(id) ?? null };
+/** What a verified agent resolves to: the id, and the directory record it was checked against. */
+const VERIFIED = { agentId: AGENT, record: agents.get(AGENT) };
 
 interface IdentityOptions {
   /** `false`: the one-pool setup (agents and end users in `POOL`). */
@@ -113,7 +115,7 @@ beforeAll(async () => {
 
 describe('Cognito agent token verification (aws-jwt-verify, hydrated JWKS)', () => {
   it('accepts a valid ID token of an agent and maps sub to the agent id', async () => {
-    await expect(identity().verifyAgentToken(await token())).resolves.toEqual({ agentId: AGENT });
+    await expect(identity().verifyAgentToken(await token())).resolves.toEqual(VERIFIED);
   });
 
   it('refuses a tampered signature', async () => {
@@ -228,9 +230,7 @@ describe('Cognito agent token verification (aws-jwt-verify, hydrated JWKS)', () 
   });
 
   it("two pools: verifies agents against the agents' pool; an end-user pool token is refused", async () => {
-    await expect(identity({ twoPools: true }).verifyAgentToken(await token())).resolves.toEqual({
-      agentId: AGENT,
-    });
+    await expect(identity({ twoPools: true }).verifyAgentToken(await token())).resolves.toEqual(VERIFIED);
     const endUser = await token({ iss: `https://cognito-idp.eu-west-1.amazonaws.com/${END_USER_POOL}` });
     await expectRefused(
       () => identity({ twoPools: true }).verifyAgentToken(endUser),
@@ -240,17 +240,13 @@ describe('Cognito agent token verification (aws-jwt-verify, hydrated JWKS)', () 
   });
 
   it('one pool (no agentUserPoolId): agents are verified against the one pool', async () => {
-    await expect(identity({ twoPools: false }).verifyAgentToken(await token())).resolves.toEqual({
-      agentId: AGENT,
-    });
+    await expect(identity({ twoPools: false }).verifyAgentToken(await token())).resolves.toEqual(VERIFIED);
   });
 
   it('accepts each configured back-office client, and no other', async () => {
     const id = identity({ agentClientId: ['backoffice-web', CLIENT] });
-    await expect(id.verifyAgentToken(await token({ aud: 'backoffice-web' }))).resolves.toEqual({
-      agentId: AGENT,
-    });
-    await expect(id.verifyAgentToken(await token())).resolves.toEqual({ agentId: AGENT });
+    await expect(id.verifyAgentToken(await token({ aud: 'backoffice-web' }))).resolves.toEqual(VERIFIED);
+    await expect(id.verifyAgentToken(await token())).resolves.toEqual(VERIFIED);
     const other = await token({ aud: 'assisted-client-id' });
     await expectRefused(() => id.verifyAgentToken(other), other, 'CognitoJwtInvalidClientIdError');
   });
@@ -281,15 +277,13 @@ describe('Cognito agent token verification is cached per token until its exp', (
     const id = identity();
     const verify = vi.spyOn(id.verifier, 'verify');
     const good = await token();
-    await expect(id.verifyAgentToken(good)).resolves.toEqual({ agentId: AGENT });
-    await expect(id.verifyAgentToken(good)).resolves.toEqual({ agentId: AGENT });
+    await expect(id.verifyAgentToken(good)).resolves.toEqual(VERIFIED);
+    await expect(id.verifyAgentToken(good)).resolves.toEqual(VERIFIED);
     expect(verify).toHaveBeenCalledTimes(1);
     // Another token is verified on its own.
     await expect(
       id.verifyAgentToken(await token({ exp: Math.floor(Date.now() / 1000) + 300 })),
-    ).resolves.toEqual({
-      agentId: AGENT,
-    });
+    ).resolves.toEqual(VERIFIED);
     expect(verify).toHaveBeenCalledTimes(2);
   });
 
@@ -316,7 +310,7 @@ describe('Cognito agent token verification is cached per token until its exp', (
     const id = identity();
     const verify = vi.spyOn(id.verifier, 'verify');
     const good = await token();
-    await expect(id.verifyAgentToken(good)).resolves.toEqual({ agentId: AGENT });
+    await expect(id.verifyAgentToken(good)).resolves.toEqual(VERIFIED);
     vi.setSystemTime(Date.now() + 601_000);
     await expectRefused(() => id.verifyAgentToken(good), good, 'JwtExpiredError');
     expect(verify).toHaveBeenCalledTimes(2);

@@ -257,7 +257,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): CognitoI
       logger.info('agent token refused', { reason: agent ? 'agent_inactive' : 'agent_unknown' });
       throw new SupportError('unauthorized', GENERIC_UNAUTHORIZED);
     }
-    return { agentId: agent.id };
+    return { agentId: agent.id, record: agent };
   }
 
   async function getUserAccountStatus(email: string): Promise<AccountStatus> {

@@ -181,7 +181,7 @@ export async function createLocalIdentity(options: LocalIdentityOptions): Promis
       }
       const agent = await options.directory.getAgent(sub);
       if (!agent?.active) throw refuse();
-      return { agentId: agent.id };
+      return { agentId: agent.id, record: agent };
     },
     async issueAssistedToken(request: AssistedTokenRequest) {
       const now = options.clock.now();

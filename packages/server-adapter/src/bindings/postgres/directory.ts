@@ -15,6 +15,7 @@ interface UserRow {
   email: string;
   name: string;
   status: UserStatus;
+  ecosystems: MembershipRow[];
 }
 
 interface MembershipRow {
@@ -58,14 +59,18 @@ function summary(row: ProcessRow): ProcessSummary {
  * in production (or adapt the queries to its real schema); the embedded binding seeds the same tables.
  */
 export function sqlCoreDirectory(db: SqlExecutor): CoreDirectory {
-  async function withEcosystems(row: UserRow | undefined): Promise<UserSummary | null> {
+  // One statement per user: the row and its memberships (ordered by name, then id) as JSON.
+  const userWithEcosystems = (where: string) =>
+    `SELECT u.id, u.email, u.name, u.status,
+       coalesce((SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'role', m.role, 'inherited', m.inherited)
+                 ORDER BY e.name, e.id)
+               FROM core_memberships m JOIN core_ecosystems e ON e.id = m.ecosystem_id
+               WHERE m.user_id = u.id), '[]'::json) AS ecosystems
+     FROM core_users u WHERE ${where}`;
+
+  function userSummary(row: UserRow | undefined): UserSummary | null {
     if (!row) return null;
-    const { rows } = await db.query<MembershipRow>(
-      `SELECT e.id, e.name, m.role, m.inherited FROM core_memberships m
-       JOIN core_ecosystems e ON e.id = m.ecosystem_id WHERE m.user_id = $1 ORDER BY e.name, e.id`,
-      [row.id],
-    );
-    const ecosystems: EcosystemMembership[] = rows.map((m) => ({
+    const ecosystems: EcosystemMembership[] = row.ecosystems.map((m) => ({
       id: m.id,
       name: m.name,
       role: m.role,
@@ -76,18 +81,12 @@ export function sqlCoreDirectory(db: SqlExecutor): CoreDirectory {
 
   return {
     async findUserByEmail(email) {
-      const { rows } = await db.query<UserRow>(
-        'SELECT id, email, name, status FROM core_users WHERE email = $1',
-        [email.toLowerCase()],
-      );
-      return withEcosystems(rows[0]);
+      const { rows } = await db.query<UserRow>(userWithEcosystems('u.email = $1'), [email.toLowerCase()]);
+      return userSummary(rows[0]);
     },
     async getUser(userId) {
-      const { rows } = await db.query<UserRow>(
-        'SELECT id, email, name, status FROM core_users WHERE id = $1',
-        [userId],
-      );
-      return withEcosystems(rows[0]);
+      const { rows } = await db.query<UserRow>(userWithEcosystems('u.id = $1'), [userId]);
+      return userSummary(rows[0]);
     },
     async getAgent(agentId): Promise<AgentRecord | null> {
       const { rows } = await db.query<AgentRecord>(

@@ -12,6 +12,7 @@ import { type ServiceContext, sessionRef } from '../context.js';
 import { refuse } from '../refusals.js';
 import {
   type AgentRef,
+  agentRecordOf,
   type Instant,
   instant,
   liveSession,
@@ -106,7 +107,7 @@ export async function registrationOptions(
   const action = 'passkey.register.options';
   await requireSession(ctx, agent, enrolment, action);
   const [record, existing] = await Promise.all([
-    ctx.directory.getAgent(agent.agentId),
+    agentRecordOf(ctx, agent),
     agentPasskeys(ctx.db, agent.agentId),
   ]);
   const options = await generateRegistrationOptions({
