@@ -279,7 +279,10 @@ describe('whom a session is about is remembered only once it is settled (docs/se
     await makeIneligible(h, 'membership');
     const sent = await agent.post(`/sessions/${id}/agent-code`);
     expect([sent.status, sent.body.error?.code]).toEqual([410, 'user_ineligible']);
-    expect(await session(h, id)).toMatchObject({ step: 'ineligible', ineligible_reason: 'membership_removed' });
+    expect(await session(h, id)).toMatchObject({
+      step: 'ineligible',
+      ineligible_reason: 'membership_removed',
+    });
   });
 
   it('once settled, every command still re-checks access: a membership removed later closes the session', async () => {
@@ -292,6 +295,9 @@ describe('whom a session is about is remembered only once it is settled (docs/se
     h.clock.advance(31);
     const again = await agent.post(`/sessions/${id}/user-code`);
     expect([again.status, again.body.error?.code]).toEqual([410, 'user_ineligible']);
-    expect(await session(h, id)).toMatchObject({ step: 'ineligible', ineligible_reason: 'membership_removed' });
+    expect(await session(h, id)).toMatchObject({
+      step: 'ineligible',
+      ineligible_reason: 'membership_removed',
+    });
   });
 });

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { SupportError } from '@waizant/support-core';
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { Pool, PoolClient, PoolConfig, QueryConfig } from 'pg';
+import { BoundedMap } from '../../bounded-map.js';
 import type { SqlDatabase, SqlExecutor } from '../../ports/index.js';
 
 /** SQLSTATEs that mean "the server or the connection is gone", not "this statement is wrong". */
@@ -54,17 +56,63 @@ function mapError(error: unknown, onError?: (error: Error) => void): never {
   throw error;
 }
 
-function executor(client: Pool | PoolClient, onError?: (error: Error) => void): SqlExecutor {
-  return {
-    query: async (text, params) => {
+/**
+ * Statements with parameters run as named (prepared) statements: each connection parses and plans
+ * a text once, then only binds and executes it, which halves PostgreSQL's work for the kit's
+ * larger statements. The name is a digest of the text, so the same text has the same name on
+ * every connection and in every instance.
+ */
+const statementNames = new BoundedMap<string, string>(2_000);
+
+function statement(text: string, params: readonly unknown[] | undefined, prepared: boolean): QueryConfig {
+  const values = params ? [...params] : [];
+  if (!prepared || values.length === 0) return { text, values };
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `w${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
+/**
+ * A statement prepared before a migration changed a table it returns whole (`RETURNING *`): the
+ * server refuses to run it again on that connection (SQLSTATE 0A000). Seen while instances of the
+ * previous version run beside a migrated schema; the connection is dropped and the work retried.
+ */
+function isStalePlan(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    error.code === '0A000' &&
+    'message' in error &&
+    typeof error.message === 'string' &&
+    /cached plan must not change result type/i.test(error.message)
+  );
+}
+
+class StalePlan extends Error {}
+
+function executor(
+  client: PoolClient,
+  onError?: (error: Error) => void,
+  prepared = true,
+): SqlExecutor & { statements: number } {
+  const exec = {
+    statements: 0,
+    query: async <R extends object>(text: string, params?: readonly unknown[]) => {
+      exec.statements += 1;
       try {
-        const result = await client.query(text, params ? [...params] : []);
+        const result = await client.query<R>(statement(text, params, prepared));
         return { rows: result.rows };
       } catch (error) {
+        if (isStalePlan(error)) throw new StalePlan();
         mapError(error, onError);
       }
     },
   };
+  return exec;
 }
 
 export interface PostgresDatabaseOptions {
@@ -72,6 +120,12 @@ export interface PostgresDatabaseOptions {
   readonly endPoolOnClose?: boolean;
   /** Called with each connection-class error (a pooled client lost, a statement cut); for logs and metrics. */
   readonly onIdleClientError?: (error: Error) => void;
+  /**
+   * Run statements with parameters as named prepared statements (default true). Turn it off
+   * behind a pooler that does not keep them per client, such as PgBouncer in transaction mode
+   * without `max_prepared_statements`.
+   */
+  readonly preparedStatements?: boolean;
 }
 
 /**
@@ -82,49 +136,95 @@ export interface PostgresDatabaseOptions {
  */
 export function postgresDatabase(pool: Pool, options: PostgresDatabaseOptions = {}): SqlDatabase {
   const onError = options.onIdleClientError;
-  const base = executor(pool, onError);
+  const prepare = options.preparedStatements ?? true;
   // An idle pooled client can lose its connection (restart, failover): the pool drops it; do not crash.
   pool.on('error', (error) => onError?.(error));
-  return {
-    query: base.query,
-    async transaction(fn) {
-      let client: PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        mapError(error, onError);
-      }
-      // A checked-out client has no pool listener: without this one, a connection lost between
-      // two statements (while `fn` awaits the notifier, say) would be an uncaught 'error' event.
-      let broken: Error | undefined;
-      const onClientError = (error: Error) => {
-        broken ??= error;
-      };
-      client.on('error', onClientError);
-      const tx = executor(client, (error) => {
+
+  async function connect(): Promise<PoolClient> {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      mapError(error, onError);
+    }
+  }
+
+  /** One statement on a pooled connection; a stale prepared statement drops it and runs once more unprepared. */
+  async function query<R extends object>(text: string, params?: readonly unknown[], prepared = true) {
+    const client = await connect();
+    let broken: Error | undefined;
+    try {
+      return await executor(
+        client,
+        (error) => {
+          broken = error;
+          onError?.(error);
+        },
+        prepared,
+      ).query<R>(text, params);
+    } catch (error) {
+      if (!(error instanceof StalePlan)) throw error;
+      broken = error;
+      return query<R>(text, params, false);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * `fn` between BEGIN and COMMIT on one pooled connection. When its first statement meets a stale
+   * prepared statement nothing has happened yet, so it runs once more, unprepared, on another
+   * connection; a later one fails as unavailable (503), after a rollback.
+   */
+  async function transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, prepared = true): Promise<T> {
+    const client = await connect();
+    // A checked-out client has no pool listener: without this one, a connection lost between
+    // two statements (while `fn` awaits the notifier, say) would be an uncaught 'error' event.
+    let broken: Error | undefined;
+    const onClientError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onClientError);
+    const tx = executor(
+      client,
+      (error) => {
         onClientError(error);
         onError?.(error);
-      });
-      try {
-        await tx.query('BEGIN');
-        const result = await fn(tx);
-        await tx.query('COMMIT');
-        return result;
-      } catch (error) {
-        // A lost connection rolls the transaction back on the server; ROLLBACK would only wait.
-        if (!broken) {
-          await client.query('ROLLBACK').catch((rollback: unknown) => {
-            broken = rollback as Error;
-          });
-        }
-        if (error instanceof SupportError) throw error;
-        mapError(error, onError);
-      } finally {
-        client.removeListener('error', onClientError);
-        // Released with the error, the pool destroys the client instead of reusing a dead connection.
-        client.release(broken);
+      },
+      prepared,
+    );
+    let stale = false;
+    try {
+      await tx.query('BEGIN');
+      const result = await fn({ query: tx.query });
+      await tx.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A lost connection rolls the transaction back on the server; ROLLBACK would only wait.
+      if (!broken) {
+        await client.query('ROLLBACK').catch((rollback: unknown) => {
+          broken = rollback as Error;
+        });
       }
-    },
+      if (error instanceof StalePlan) {
+        broken ??= error;
+        stale = true;
+        // BEGIN and the first statement of `fn`: nothing of `fn` ran past it.
+        if (tx.statements > 2) throw unavailable();
+      } else if (error instanceof SupportError) throw error;
+      else mapError(error, onError);
+    } finally {
+      client.removeListener('error', onClientError);
+      // Released with the error, the pool destroys the client instead of reusing a dead connection.
+      client.release(broken);
+    }
+    // Only a stale first statement gets here.
+    if (!stale) throw unavailable();
+    return transaction(fn, false);
+  }
+
+  return {
+    query: (text, params) => query(text, params, prepare),
+    transaction: (fn) => transaction(fn, prepare),
     async close() {
       if (options.endPoolOnClose ?? true) await pool.end();
     },
