@@ -54,11 +54,12 @@ describe('i18n', () => {
     vi.resetModules();
     const fresh = await import('../../src/i18n/index.js');
     const Real = Intl.DateTimeFormat;
-    const made = vi
-      .spyOn(Intl, 'DateTimeFormat')
-      .mockImplementation(function (this: unknown, ...args: ConstructorParameters<typeof Real>) {
-        return new Real(...args);
-      } as typeof Real);
+    const made = vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(function (
+      this: unknown,
+      ...args: ConstructorParameters<typeof Real>
+    ) {
+      return new Real(...args);
+    } as typeof Real);
     try {
       const iso = '2026-03-04T05:06:00Z';
       const en = Array.from({ length: 40 }, () => fresh.formatDate(iso, 'en'));
