@@ -10,23 +10,29 @@ import { prepareDateFormat } from './i18n/index.js';
  * helper from the main entry can drop every element.
  */
 
-/** How long a busy page may put off idle work before it runs anyway (ms). */
-const IDLE_TIMEOUT_MS = 2000;
+const nextFrame = () => new Promise<unknown>((resolve) => requestAnimationFrame(resolve));
 
 /**
- * Defines `<successor-activity>`; safe to call twice, a no-op where there is no DOM. Once the page
- * is idle (and `after` has settled), it makes the date format its rows use: the first one a page
- * makes takes tens of milliseconds, which would otherwise delay the list's first paint.
+ * Makes the list's date format in the first idle period after the next frame has been drawn, so
+ * that it never delays the frame that shows a flow ready (none without `requestIdleCallback`).
+ */
+function prepareListWhenIdle(): void {
+  if (typeof requestIdleCallback !== 'function') return;
+  void nextFrame()
+    .then(nextFrame)
+    .then(() => requestIdleCallback(() => prepareDateFormat('en')));
+}
+
+/**
+ * Defines `<successor-activity>`; safe to call twice, a no-op where there is no DOM. Once `after`
+ * has settled and the page is idle, it makes the date format its rows use: the first Intl format
+ * a page makes takes tens of milliseconds (the locale data), which would otherwise fall on the
+ * list's first paint.
  */
 export function defineSuccessorActivity(after: Promise<unknown> = Promise.resolve()): void {
   if (typeof customElements !== 'undefined' && !customElements.get('successor-activity')) {
     customElements.define('successor-activity', SuccessorActivity);
-    const prepare = () => prepareDateFormat('en');
-    void after.then(() => {
-      if (typeof requestIdleCallback === 'function')
-        requestIdleCallback(prepare, { timeout: IDLE_TIMEOUT_MS });
-      else setTimeout(prepare, 0);
-    });
+    void after.then(prepareListWhenIdle);
   }
 }
 

@@ -3,7 +3,7 @@
  * the first list does not pay for it, and rows reuse that one format. This file runs in a page of
  * its own: it counts the date formats made, from before the tag is defined.
  */
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { ProcessSummary } from '@waizant/support-core/ui';
 import type { SuccessorActivity } from '../src/components/successor-activity/successor-activity.component.js';
 import { $all, waitFor } from './helpers.js';
@@ -17,7 +17,6 @@ Intl.DateTimeFormat = new Proxy(Real, {
   },
 });
 await import('../src/components/successor-activity/successor-activity.js');
-const idle = () => new Promise<void>((resolve) => requestIdleCallback(() => resolve()));
 
 const summary = (n: number): ProcessSummary => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -36,9 +35,8 @@ describe('<successor-activity> date format', () => {
 
   it('is made once the page is idle after the tag is defined, and every row reuses it', async () => {
     expect(customElements.get('successor-activity')).to.not.equal(undefined);
-    await idle();
-    await idle();
-    expect(made, 'made while idle, before any list').to.deep.equal(['en']);
+    await waitUntil(() => made.length > 0, 'date format made while idle, before any list');
+    expect(made).to.deep.equal(['en']);
 
     const processes = Array.from({ length: 30 }, (_, i) => summary(i + 1));
     const el = await fixture<SuccessorActivity>(
