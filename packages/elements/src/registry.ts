@@ -14,13 +14,18 @@ const nextFrame = () => new Promise<unknown>((resolve) => requestAnimationFrame(
 
 /**
  * Makes the list's date format in the first idle period after the next frame has been drawn, so
- * that it never delays the frame that shows a flow ready (none without `requestIdleCallback`).
+ * that it never delays the frame that shows a flow ready (a task where the browser has no
+ * `requestIdleCallback`; nothing where it does not draw frames).
  */
 function prepareListWhenIdle(): void {
-  if (typeof requestIdleCallback !== 'function') return;
+  if (typeof requestAnimationFrame !== 'function') return;
+  const prepare = () => prepareDateFormat('en');
   void nextFrame()
     .then(nextFrame)
-    .then(() => requestIdleCallback(() => prepareDateFormat('en')));
+    .then(() => {
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(prepare);
+      else setTimeout(prepare, 0);
+    });
 }
 
 /**
