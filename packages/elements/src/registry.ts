@@ -1,6 +1,7 @@
 import { SuccessorActivity } from './components/successor-activity/successor-activity.component.js';
 import { WaizantSupportFlow } from './components/support-flow/support-flow.component.js';
-import { preloadEngineWhenIdle } from './components/support-flow/support-flow.loader.js';
+import { preloadEngine } from './components/support-flow/support-flow.loader.js';
+import { prepareDateFormat } from './i18n/index.js';
 
 /*
  * The tags are registered by calls in the defining modules (`define`, `support-flow`,
@@ -9,21 +10,48 @@ import { preloadEngineWhenIdle } from './components/support-flow/support-flow.lo
  * helper from the main entry can drop every element.
  */
 
-/** Defines `<successor-activity>`; safe to call twice, a no-op where there is no DOM. */
-export function defineSuccessorActivity(): void {
+const nextFrame = () => new Promise<unknown>((resolve) => requestAnimationFrame(resolve));
+
+/**
+ * Makes the list's date format in the first idle period after the next frame has been drawn, so
+ * that it never delays the frame that shows a flow ready (a task where the browser has no
+ * `requestIdleCallback`; nothing where it does not draw frames).
+ */
+function prepareListWhenIdle(): void {
+  if (typeof requestAnimationFrame !== 'function') return;
+  const prepare = () => prepareDateFormat('en');
+  void nextFrame()
+    .then(nextFrame)
+    .then(() => {
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(prepare);
+      else setTimeout(prepare, 0);
+    });
+}
+
+/**
+ * Defines `<successor-activity>`; safe to call twice, a no-op where there is no DOM. Once `after`
+ * has settled and the page is idle, it makes the date format its rows use: the first Intl format
+ * a page makes takes tens of milliseconds (the locale data), which would otherwise fall on the
+ * list's first paint.
+ */
+export function defineSuccessorActivity(after: Promise<unknown> = Promise.resolve()): void {
   if (typeof customElements !== 'undefined' && !customElements.get('successor-activity')) {
     customElements.define('successor-activity', SuccessorActivity);
+    void after.then(prepareListWhenIdle);
   }
 }
 
 /**
- * Defines `<waizant-support-flow>` and the `<successor-activity>` it embeds, and fetches the
- * flow's statechart once the page is idle, so that a flow shown later is interactive at once.
+ * Defines `<waizant-support-flow>` and the `<successor-activity>` it embeds, and starts fetching
+ * the flow's statechart at once, so that a flow is interactive as soon as it can be. The list's
+ * idle work waits for the statechart, so it never delays it.
  */
 export function defineSupportFlow(): void {
-  defineSuccessorActivity();
   if (typeof customElements !== 'undefined' && !customElements.get('waizant-support-flow')) {
+    const engine = preloadEngine();
+    defineSuccessorActivity(engine);
     customElements.define('waizant-support-flow', WaizantSupportFlow);
-    preloadEngineWhenIdle();
+  } else {
+    defineSuccessorActivity();
   }
 }

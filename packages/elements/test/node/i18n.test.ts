@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { en } from '../../src/i18n/en.js';
-import { format, formatDuration, formatWait, loadMessages, resolveLang } from '../../src/i18n/index.js';
+import {
+  format,
+  formatDate,
+  formatDuration,
+  formatWait,
+  loadMessages,
+  resolveLang,
+} from '../../src/i18n/index.js';
 
 describe('i18n', () => {
   it('serves English until Spanish is asked for, then loads it once', async () => {
@@ -40,5 +47,30 @@ describe('i18n', () => {
     expect(formatWait(60, 'es')).toBe('1 minuto');
     expect(formatWait(3600, 'en')).toBe('60 minutes');
     expect(formatWait(7200, 'en')).toBe('2 hours');
+  });
+
+  it('formats dates per language with one formatter each, not one per row', async () => {
+    // A fresh module instance, so no other test of this file has made a formatter already.
+    vi.resetModules();
+    const fresh = await import('../../src/i18n/index.js');
+    const Real = Intl.DateTimeFormat;
+    const made = vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(function (
+      this: unknown,
+      ...args: ConstructorParameters<typeof Real>
+    ) {
+      return new Real(...args);
+    } as typeof Real);
+    try {
+      const iso = '2026-03-04T05:06:00Z';
+      const en = Array.from({ length: 40 }, () => fresh.formatDate(iso, 'en'));
+      const es = Array.from({ length: 40 }, () => fresh.formatDate(iso, 'es'));
+      expect(new Set(en).size).toBe(1);
+      expect(en[0]).toMatch(/Mar 4, 2026/);
+      expect(es[0]).toMatch(/4 mar 2026/);
+      expect(made).toHaveBeenCalledTimes(2);
+      expect(formatDate('not a date', 'en')).toBe('not a date');
+    } finally {
+      made.mockRestore();
+    }
   });
 });
