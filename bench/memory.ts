@@ -5,6 +5,8 @@
 //
 // Run: node --expose-gc --import tsx … ; or
 //      NODE_OPTIONS=--expose-gc examples/back-office/node_modules/.bin/tsx --conditions=@waizant/source bench/memory.ts
+import { randomUUID } from 'node:crypto';
+import { BoundedMap } from '../packages/server-adapter/src/bounded-map.js';
 import { addPeople, type Backend, type BenchServer, timeMany, withServer, writeResult } from './lib.js';
 
 const SESSIONS = 10_000;
@@ -59,6 +61,30 @@ for (const backend of ['PGlite', 'PostgreSQL 15'] as const) {
   if (row) rows.push(row);
 }
 
+/**
+ * The one per-session thing an instance keeps: the settled subjects it remembers (see
+ * sessionIdentity), at capacity. Filled here directly with entries shaped like the rows it keeps
+ * (fresh strings, as read from the wire), since opening sessions alone never settles one.
+ */
+async function settledSubjectsAtCapacity(): Promise<number> {
+  const fresh = () => Buffer.from(randomUUID()).toString('latin1');
+  const before = await settle();
+  const memo = new BoundedMap<string, object>(SESSIONS);
+  for (let i = 0; i < SESSIONS; i++) {
+    memo.set(`${fresh()} ${fresh()}`, {
+      flow: 'technical-assistance',
+      user_id: fresh(),
+      session_ref: fresh().replaceAll('-', ''),
+      ecosystem_id: fresh(),
+      role: 'administrator',
+    });
+  }
+  const after = await settle();
+  if (memo.size !== SESSIONS) throw new Error('the memo lost entries');
+  return (after.heapUsed - before.heapUsed) / MB;
+}
+const memoMb = await settledSubjectsAtCapacity();
+
 const mb = (n: number) => (n / MB).toFixed(1);
 const per = (r: Row, k: 'rss' | 'heapUsed' | 'external') =>
   (((r.after[k] - r.before[k]) / r.opened) * 10_000) / MB;
@@ -72,7 +98,9 @@ const body = [
       `| ${r.backend} | ${r.opened} | ${r.seconds.toFixed(1)} | ${mb(r.before.rss)} | ${mb(r.after.rss)} | ${per(r, 'rss').toFixed(1)} | ${per(r, 'heapUsed').toFixed(1)} | ${per(r, 'external').toFixed(1)} |`,
   ),
   '',
-  'PGlite keeps the database in this process (WASM memory counts in RSS); on PostgreSQL the server holds no per-session state, so the delta is what the Node process itself keeps.',
+  'PGlite keeps the database in this process (WASM memory counts in RSS); on PostgreSQL the delta is what the Node process itself keeps.',
+  '',
+  `The settled subjects an instance remembers (whom a session is about, once its ecosystem is chosen; bounded at ${SESSIONS.toLocaleString('en')}), at capacity: ${memoMb.toFixed(1)} MB of heap. Opening sessions alone settles none, so the table above does not include it.`,
 ];
 console.log(writeResult('memory', '## Server memory after opening 10,000 sessions', body));
 process.exit(0);

@@ -1,7 +1,7 @@
 import { SuccessorActivity } from './components/successor-activity/successor-activity.component.js';
 import { WaizantSupportFlow } from './components/support-flow/support-flow.component.js';
-import { preloadEngine } from './components/support-flow/support-flow.loader.js';
-import { prepareDateFormat } from './i18n/index.js';
+import { preloadEngineWhenIdle } from './components/support-flow/support-flow.loader.js';
+import { prepareDateFormat, resolveLang } from './i18n/index.js';
 
 /*
  * The tags are registered by calls in the defining modules (`define`, `support-flow`,
@@ -19,7 +19,8 @@ const nextFrame = () => new Promise<unknown>((resolve) => requestAnimationFrame(
  */
 function prepareListWhenIdle(): void {
   if (typeof requestAnimationFrame !== 'function') return;
-  const prepare = () => prepareDateFormat('en');
+  // The page's language, which the rows usually share; the first format loads most locale data.
+  const prepare = () => prepareDateFormat(resolveLang(document.documentElement.lang));
   void nextFrame()
     .then(nextFrame)
     .then(() => {
@@ -42,13 +43,13 @@ export function defineSuccessorActivity(after: Promise<unknown> = Promise.resolv
 }
 
 /**
- * Defines `<waizant-support-flow>` and the `<successor-activity>` it embeds, and starts fetching
- * the flow's statechart at once, so that a flow is interactive as soon as it can be. The list's
- * idle work waits for the statechart, so it never delays it.
+ * Defines `<waizant-support-flow>` and the `<successor-activity>` it embeds, and fetches the
+ * flow's statechart once the page is idle, so that a flow shown later is interactive at once.
+ * The list's idle work waits for the statechart, so it never delays it.
  */
 export function defineSupportFlow(): void {
   if (typeof customElements !== 'undefined' && !customElements.get('waizant-support-flow')) {
-    const engine = preloadEngine();
+    const engine = preloadEngineWhenIdle();
     defineSuccessorActivity(engine);
     customElements.define('waizant-support-flow', WaizantSupportFlow);
   } else {

@@ -12,13 +12,19 @@ export const loadEngine = lazy(() => {
   return Promise.all([import('./support-flow.engine.js'), contract]).then(([engine]) => engine);
 });
 
+/** How long a busy page may put off the preload before it starts anyway (ms). */
+const IDLE_TIMEOUT_MS = 2000;
+
 /**
- * Starts fetching the statechart as soon as the tag is defined, not once the page is idle: the
- * chunks are fetched and parsed off the main thread while the page and the flow's first view
- * are still being built, so a flow shown at once is interactive as soon as one that found them
- * loaded. A flow that connects uses the same request. A failed preload is forgotten: the flow
- * asks again and reports it.
+ * Starts fetching the statechart once the page is idle after the tag is defined, so a flow that
+ * connects later finds it loaded, without adding to the host's start-up; a flow that connects
+ * sooner asks for it itself (the same request). Settles when the preload has (a failed one is
+ * forgotten: the flow asks again and reports it).
  */
-export function preloadEngine(): Promise<unknown> {
-  return loadEngine().catch(() => {});
+export function preloadEngineWhenIdle(): Promise<unknown> {
+  return new Promise<void>((idle) => {
+    if (typeof requestIdleCallback === 'function')
+      requestIdleCallback(() => idle(), { timeout: IDLE_TIMEOUT_MS });
+    else setTimeout(idle, 0);
+  }).then(() => loadEngine().catch(() => {}));
 }
