@@ -132,6 +132,17 @@ describe('<waizant-support-flow> passkey step-up', () => {
     await waitForHeading(el, 'User verification');
   });
 
+  it('keeps the prompt’s buttons apart (the flow’s action rows have a gap)', async () => {
+    const { server, authenticator, admin, ecosystemId } = await enrolled('passkey-or-email');
+    const el = await mount(server, authenticator);
+    await toAgentStep(el, admin.email, ecosystemId);
+    await click(el, 'choose-passkey');
+    const a = (await waitFor(el, '[data-action="use-email-code"]')).getBoundingClientRect();
+    const b = $(el, '[data-action="manage-passkeys"]').getBoundingClientRect();
+    // Side by side or wrapped: either way, some space between them.
+    expect(Math.max(b.left - a.right, b.top - a.bottom)).to.be.at.least(4);
+  });
+
   it('shows the attempts left when the server refuses the passkey', async () => {
     const { server, authenticator, admin, ecosystemId } = await enrolled('passkey-or-email');
     server.limits.passkeyOrigins = ['https://elsewhere.example'];

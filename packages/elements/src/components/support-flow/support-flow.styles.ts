@@ -110,8 +110,8 @@ export const supportFlowStyles = [
     .actions {
       display: flex;
       flex-wrap: wrap;
-      gap: var(--_space);
-      margin-block: var(--_space);
+      gap: var(--_gap);
+      margin-block: var(--_gap);
     }
     .passkeys {
       list-style: none;
@@ -121,8 +121,8 @@ export const supportFlowStyles = [
       display: flex;
       flex-wrap: wrap;
       align-items: center;
-      gap: var(--_space);
-      margin-block-end: var(--_space);
+      gap: var(--_gap);
+      margin-block-end: var(--_gap);
     }
   `,
 ];
