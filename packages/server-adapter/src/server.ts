@@ -26,7 +26,7 @@ import { deriveKeys, type ServiceContext } from './services/context.js';
 import { createServices, type SupportServerServices } from './services/index.js';
 import { type HostPasskeys, hostPasskeys } from './services/passkeys/index.js';
 
-/** Sessions whose settled subject an instance remembers (about 200 B each). */
+/** Sessions whose settled subject an instance remembers (5.8 MB of heap at capacity, bench:memory). */
 const SETTLED_SUBJECTS_CAPACITY = 10_000;
 
 export interface SupportServerBindings {
