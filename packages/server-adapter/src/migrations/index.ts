@@ -231,6 +231,16 @@ export const SUPPORT_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 9,
+    name: 'prune indexes',
+    // The sweep's bounded deletes pick expired rows by these columns, not by scanning each table.
+    statements: [
+      `CREATE INDEX support_rate_limits_window ON support_rate_limits (window_start)`,
+      `CREATE INDEX support_idempotency_created ON support_idempotency (created_at)`,
+      `CREATE INDEX support_passkey_challenges_expires ON support_passkey_challenges (expires_at)`,
+    ],
+  },
 ];
 
 /**

@@ -22,6 +22,7 @@ import { getHandoff, redeemHandoff } from './handoffs.js';
 import { lookup } from './lookup.js';
 import { type PasskeyRouteServices, passkeyRouteServices, refuseEmailedAgentCode } from './passkeys/index.js';
 import { getProcess, listProcesses } from './processes.js';
+import { pruneExpiredRows } from './prune.js';
 import { settleEndedSessions } from './session-ended.js';
 import { type AgentRef, expireSessions, instant } from './session-store.js';
 import * as sessions from './sessions.js';
@@ -57,7 +58,11 @@ export interface SupportServerServices extends PasskeyRouteServices {
   complete(agent: AgentRef, sessionId: string): Promise<SupportSessionView>;
   listProcesses(agent: AgentRef, sessionId: string, query: ProcessListQuery): Promise<ProcessPage>;
   getProcess(agent: AgentRef, sessionId: string, processId: string): Promise<ProcessDetail>;
-  /** Closes every open session past its idle or absolute limit in one statement; audits each. */
+  /**
+   * Closes every open session past its idle or absolute limit in one statement; audits each.
+   * Then prunes rows no rule needs any more (rate-limit windows, idempotency keys, spent refresh
+   * tokens, passkey challenges), a bounded batch per table (see prune.ts).
+   */
   sweepExpiredSessions(): Promise<number>;
 }
 
@@ -89,6 +94,8 @@ export function createServices(ctx: ServiceContext): SupportServerServices {
       const count = await expireSessions(ctx, ctx.db, instant(ctx), null);
       if (count > 0) ctx.logger.info('expired support sessions closed', { count });
       await settleEndedSessions(ctx, null);
+      // After the close above, so spent refresh tokens of the sessions it closed go too.
+      await pruneExpiredRows(ctx);
       return count;
     },
   };
