@@ -22,25 +22,30 @@ export interface PrunedCounts {
   readonly passkeyChallenges: number;
 }
 
-/*
- * Each statement picks at most `:batch` rows by primary key and deletes them. The outer WHERE
- * repeats the expiry condition: if a row was rewritten under the same key between the pick and
- * the delete (a challenge re-issued, a key claimed again), PostgreSQL re-checks the outer
- * condition on the new version and leaves it alone.
+/**
+ * One bounded delete: at most `:batch` rows of `table` that are `expired`, picked by primary key
+ * (`key`). The outer WHERE repeats the condition: if a row was rewritten under the same key
+ * between the pick and the delete (a challenge re-issued, a key claimed again), PostgreSQL
+ * re-checks it on the new version and leaves it alone.
  */
-const RATE_LIMITS = `DELETE FROM support_rate_limits
-  WHERE (bucket, window_start) IN (
-    SELECT bucket, window_start FROM support_rate_limits
-    WHERE window_start <= :cutoff::timestamptz LIMIT :batch)
-  AND window_start <= :cutoff::timestamptz
+function boundedDelete(table: string, key: string, expired: string): string {
+  return `DELETE FROM ${table}
+  WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${expired} LIMIT :batch)
+  AND ${expired}
   RETURNING 1 AS pruned`;
+}
 
-const IDEMPOTENCY = `DELETE FROM support_idempotency
-  WHERE (agent_id, route, idempotency_key) IN (
-    SELECT agent_id, route, idempotency_key FROM support_idempotency
-    WHERE created_at <= :cutoff::timestamptz LIMIT :batch)
-  AND created_at <= :cutoff::timestamptz
-  RETURNING 1 AS pruned`;
+const RATE_LIMITS = boundedDelete(
+  'support_rate_limits',
+  'bucket, window_start',
+  'window_start <= :cutoff::timestamptz',
+);
+
+const IDEMPOTENCY = boundedDelete(
+  'support_idempotency',
+  'agent_id, route, idempotency_key',
+  'created_at <= :cutoff::timestamptz',
+);
 
 /*
  * A spent refresh hash only serves reuse detection, which matters only while its assisted
@@ -59,12 +64,11 @@ const SPENT_REFRESH = `DELETE FROM support_assisted_spent_refresh
   RETURNING 1 AS pruned`;
 
 /** A challenge is accepted only before expires_at (passkeys/step-up.ts, passkeys/enrol.ts). */
-const CHALLENGES = `DELETE FROM support_passkey_challenges
-  WHERE (agent_id, scope, purpose) IN (
-    SELECT agent_id, scope, purpose FROM support_passkey_challenges
-    WHERE expires_at <= :now::timestamptz LIMIT :batch)
-  AND expires_at <= :now::timestamptz
-  RETURNING 1 AS pruned`;
+const CHALLENGES = boundedDelete(
+  'support_passkey_challenges',
+  'agent_id, scope, purpose',
+  'expires_at <= :now::timestamptz',
+);
 
 function ago(now: Date, seconds: number): string {
   return new Date(now.getTime() - seconds * 1000).toISOString();
