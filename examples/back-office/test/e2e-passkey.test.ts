@@ -7,6 +7,7 @@
 import { type Lang, loadMessages, type Messages } from '@waizant/support-elements';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addVirtualAuthenticator } from '../../../tools/virtual-authenticator.mjs';
 import {
   AGENT,
   chooseEcosystem,
@@ -22,22 +23,6 @@ import {
 
 const env = useDemo({ agentStepUp: 'passkey-or-email' });
 const heading = (page: Page) => flowEl(page).locator('h2').first().textContent();
-
-/** A platform authenticator with user verification, as a laptop's fingerprint reader is. */
-async function addVirtualAuthenticator(context: BrowserContext, page: Page) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
-  return { cdp, authenticatorId };
-}
 
 async function agentId(): Promise<string> {
   const { rows } = await env.demo.support.database.query<{ id: string }>(
@@ -82,7 +67,7 @@ describe.each<Lang>(['en', 'es'])('the passkey step-up in %s', (lang) => {
       await env.demo.support.passkeys.remove({ agentId: id }, p.id);
     ({ context, page } = await signedInContext(env, lang));
     // The authenticator lives with this page: the later sessions run in it.
-    await addVirtualAuthenticator(context, page);
+    await addVirtualAuthenticator(await context.newCDPSession(page));
   });
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from '../../../../tools/chromium.mjs';
+import { addVirtualAuthenticator } from '../../../../tools/virtual-authenticator.mjs';
 
 export interface StoredCredential {
   credentialId: string;
@@ -75,17 +76,7 @@ export async function launchWebAuthnBrowser(): Promise<WebAuthnBrowser> {
       pages.push(page);
       await page.goto(`${origin}/`);
       const cdp: CDPSession = await page.context().newCDPSession(page);
-      await cdp.send('WebAuthn.enable');
-      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: {
-          protocol: 'ctap2',
-          transport: 'internal',
-          hasResidentKey: true,
-          hasUserVerification: true,
-          isUserVerified: true,
-          automaticPresenceSimulation: true,
-        },
-      });
+      const authenticatorId = await addVirtualAuthenticator(cdp);
       return {
         origin,
         create: (options) => page.evaluate(ceremony('create', 'parseCreationOptionsFromJSON', options)),

@@ -192,7 +192,6 @@ export function postgresDatabase(pool: Pool, options: PostgresDatabaseOptions = 
       },
       prepared,
     );
-    let stale = false;
     try {
       await tx.query('BEGIN');
       const result = await fn({ query: tx.query });
@@ -207,8 +206,7 @@ export function postgresDatabase(pool: Pool, options: PostgresDatabaseOptions = 
       }
       if (error instanceof StalePlan) {
         broken ??= error;
-        stale = true;
-        // BEGIN and the first statement of `fn`: nothing of `fn` ran past it.
+        // Past BEGIN and the first statement of `fn`, part of `fn` has run: not run again.
         if (tx.statements > 2) throw unavailable();
       } else if (error instanceof SupportError) throw error;
       else mapError(error, onError);
@@ -217,8 +215,7 @@ export function postgresDatabase(pool: Pool, options: PostgresDatabaseOptions = 
       // Released with the error, the pool destroys the client instead of reusing a dead connection.
       client.release(broken);
     }
-    // Only a stale first statement gets here.
-    if (!stale) throw unavailable();
+    // Every other way out returns or throws above: only a stale first statement gets here.
     return transaction(fn, false);
   }
 
